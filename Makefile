@@ -1,0 +1,43 @@
+# The README's two commands: `make install` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# The CPU build of torch: on this project's machines pip takes it from local
+# disk; elsewhere set TORCH_INDEX=https://download.pytorch.org/whl/cpu to avoid
+# the multi-GB CUDA build (or TORCH_SPEC=torch for your platform's default).
+TORCH_SPEC ?= torch==2.13.0
+TORCH_INDEX ?=
+STAMP := $(VENV)/.installed
+
+.PHONY: install test bench bench-full bench-serve lint demo clean
+
+install: $(STAMP) demo
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "$(TORCH_SPEC)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(PY) -m pip install -q -e ".[dev,bench,serve]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/summarize seeds/
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m summarize.bench
+
+bench-full: $(STAMP)
+	$(PY) -m summarize.bench --full
+
+bench-serve: $(STAMP)
+	$(PY) -m summarize.serve_bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check summarize tests
+	$(VENV)/bin/mypy summarize
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

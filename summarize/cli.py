@@ -1,0 +1,255 @@
+"""The `summarize` command line (typer).
+
+`summarize PATH... | -` summarises; `summarize eval`, `summarize models`,
+`summarize bench` and `summarize serve` are the tools around it.
+Exit codes: 0 success, 1 some documents failed, 2 usage error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from summarize import __version__
+from summarize.io import FORMATS, Problem, done_ids, make_writer, read_sources
+from summarize.schema import DEVICES, METHODS, QUANTIZE, Document, Options, UsageError
+
+log = logging.getLogger("summarize")
+DEFAULTS = Options()
+
+
+def _option(flag: str, default: Any, annotation: Any, help: str) -> inspect.Parameter:
+    name = flag.lstrip("-").replace("-", "_")
+    return inspect.Parameter(
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=default,
+        annotation=Annotated[annotation, typer.Option(flag, help=help, rich_help_panel="Summary options")],
+    )
+
+
+# The options every summarising command shares; `with_options` adds them.
+OPTION_PARAMS = [
+    _option("--method", DEFAULTS.method, str, f"{' | '.join(METHODS)}: auto uses the model when it is available."),
+    _option("--model", DEFAULTS.model, str, "Registry name, hub id or local model directory."),
+    _option("--device", DEFAULTS.device, str, f"{' | '.join(DEVICES)}."),
+    _option("--headline-words", DEFAULTS.headline_words, int, "Most words in a headline."),
+    _option("--paragraph-words", DEFAULTS.paragraph_words, int, "Target paragraph length in words."),
+    _option(
+        "--sentences", DEFAULTS.sentences, int | None, "Paragraph length in sentences (TextRank), instead of words."
+    ),
+    _option("--batch-size", DEFAULTS.batch_size, int, "Documents per model batch."),
+    _option("--num-beams", DEFAULTS.num_beams, int | None, "Beams for generation (default: the registry's)."),
+    _option(
+        "--max-input-tokens", DEFAULTS.max_input_tokens, int | None, "Model input limit (default: the registry's)."
+    ),
+    _option("--quantize", DEFAULTS.quantize, str, f"{' | '.join(QUANTIZE)}: int8 quantises Linear layers on the CPU."),
+    _option("--threads", DEFAULTS.threads, int | None, "torch CPU threads."),
+    _option("--allow-download", DEFAULTS.allow_download, bool, "Fetch the model from the hub when it is not cached."),
+]
+
+
+def with_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Adds the shared summary options to a command and hands it an `Options`."""
+    signature = inspect.signature(func, eval_str=True)
+    names = [p.name for p in OPTION_PARAMS]
+
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        try:
+            options = Options(**{name: kwargs.pop(name) for name in names})
+        except UsageError as err:
+            _usage_error(str(err))
+        return func(options=options, **kwargs)
+
+    params = [p for p in signature.parameters.values() if p.name != "options"]
+    wrapper.__signature__ = signature.replace(parameters=params + OPTION_PARAMS)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {k: v for k, v in func.__annotations__.items() if k != "options"}
+    return wrapper
+
+
+def _usage_error(message: str) -> None:
+    typer.echo(f"summarize: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"summarize {__version__}")
+        raise typer.Exit()
+
+
+def _setup_logging(quiet: bool) -> None:
+    logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, format="summarize: %(message)s")
+    # transformers and huggingface_hub are chatty about things users cannot act on.
+    for name in ("transformers", "huggingface_hub"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+app = typer.Typer(add_completion=False, help="Headlines and paragraph summaries of news articles.")
+
+
+@app.command()
+@with_options
+def main_command(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, directories, or - for stdin.")] = None,
+    input_format: Annotated[str, typer.Option("--input-format", help="text | jsonl")] = "text",
+    text_field: Annotated[str, typer.Option("--text-field", help="JSONL field with the text.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=" | ".join(FORMATS))] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here, record by record.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip ids already in --output (jsonl).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no warnings.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    *,
+    options: Options,
+) -> None:
+    """Summarise articles: a headline and a paragraph for each."""
+    _setup_logging(quiet)
+    sources = paths or ["-"]
+    if sources == ["-"] and sys.stdin.isatty():
+        _usage_error("no input: give files, directories, or - to read stdin")
+    missing = [p for p in sources if p != "-" and not Path(p).exists()]
+    if missing:
+        _usage_error(f"no such file or directory: {', '.join(missing)}")
+    if resume and (output is None or fmt != "jsonl"):
+        _usage_error("--resume needs --output with --format jsonl")
+    try:
+        summarizer = _summarizer(options)
+        skip = done_ids(output) if (resume and output) else set()
+        stream = open(output, "a" if resume else "w", encoding="utf-8") if output else sys.stdout
+        writer = make_writer(fmt, stream)
+    except (UsageError, OSError) as err:
+        _usage_error(str(err))
+    failures = 0
+
+    def report(problem: Problem) -> None:
+        nonlocal failures
+        failures += problem.failure
+        typer.echo(f"summarize: {problem.id}: {problem.message}", err=True)
+
+    def documents() -> Iterator[Document]:
+        for item in read_sources(sources, input_format, text_field):
+            if isinstance(item, Problem):
+                report(item)
+            elif item.id not in skip:
+                yield item
+
+    show_progress = (
+        not quiet and sys.stderr.isatty() and (len(sources) > 1 or input_format == "jsonl" or Path(sources[0]).is_dir())
+    )
+    written = 0
+    try:
+        with _progress(show_progress) as advance:
+            for summary in summarizer.summarize_many(documents()):
+                if summary.ok:
+                    writer.write(summary)
+                    written += 1
+                else:
+                    report(Problem(summary.id, summary.error or "failed"))
+                advance()
+    except KeyboardInterrupt:
+        writer.close()
+        typer.echo(f"summarize: interrupted; {written} summaries written", err=True)
+        raise typer.Exit(130) from None
+    writer.close()
+    if output:
+        stream.close()
+    raise typer.Exit(1 if failures else 0)
+
+
+def _summarizer(options: Options) -> Any:
+    from summarize.summarizer import Summarizer  # after argument parsing: keeps --help fast
+
+    return Summarizer(options)
+
+
+class _progress:
+    """A rich progress bar on stderr, or nothing; yields a function to advance it."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.bar: Any = None
+        if enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                SpinnerColumn(),
+                "summarising",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+
+    def __enter__(self) -> Callable[[], None]:
+        if self.bar is None:
+            return lambda: None
+        self.bar.start()
+        task = self.bar.add_task("summarising", total=None)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+tools = typer.Typer(add_completion=False, help="Tools around summarize.")
+models_app = typer.Typer(add_completion=False, help="The model registry.")
+tools.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+    """List the registry's models and whether each is in the local cache."""
+    from summarize.models import cached_path, registry_specs
+
+    rows = [
+        {"name": s.name, "hub_id": s.hub_id, "revision": s.revision, "available": cached_path(s) is not None}
+        for s in registry_specs()
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    typer.echo(f"{'name':22} {'hub id':32} {'revision':10} available")
+    for row in rows:
+        typer.echo(f"{row['name']:22} {row['hub_id']:32} {row['revision']:10} {'yes' if row['available'] else 'no'}")
+
+
+@models_app.command("pull")
+def models_pull(name: Annotated[str, typer.Argument(help="Registry name or hub id.")]) -> None:
+    """Download a model into the Hugging Face cache."""
+    from summarize.models import ModelUnavailable, download, spec_for
+
+    try:
+        path = download(spec_for(name))
+    except ModelUnavailable as err:
+        typer.echo(f"summarize: error: {err}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{name}: {path}")
+
+
+SUBCOMMANDS = frozenset({"eval", "models", "bench", "serve"})
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console script: dispatches to a tool or to summarising."""
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in SUBCOMMANDS:
+        tools(args=args, prog_name="summarize")
+    else:
+        app(args=args, prog_name="summarize")
+
+
+if __name__ == "__main__":
+    main()

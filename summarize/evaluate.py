@@ -1,0 +1,148 @@
+"""ROUGE scoring, bootstrap intervals and evaluation-set loading.
+
+Scores follow the usual convention for CNN/DailyMail: `rouge-score` with the
+Porter stemmer, F1 x 100, and for ROUGE-Lsum one sentence per line (split by
+`summarize.text`, the same splitter the engines use).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from summarize.text import normalize, split_sentences, word_count
+
+ROUGE_TYPES: tuple[str, ...] = ("rouge1", "rouge2", "rougeLsum")
+SCORER_SETTINGS = "rouge-score:use_stemmer=True,F1x100,Lsum=summarize.text"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One evaluation row: an id, the article, and the reference to score against."""
+
+    id: str
+    article: str
+    reference: str
+
+
+def load_examples(path: str | Path, reference_field: str, limit: int | None = None) -> list[Example]:
+    """Reads a JSONL evaluation set.
+
+    Args:
+      path: the JSONL file; each row has an article (`article` or `text`) and
+        the reference in `reference_field`.
+      reference_field: "reference" for paragraphs, "title" for headlines.
+      limit: keep only the first `limit` rows.
+
+    Returns:
+      The examples, in file order.
+
+    Raises:
+      ValueError: a row is not JSON or lacks a field.
+    """
+    examples: list[Example] = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if limit is not None and len(examples) >= limit:
+                break
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                article = row.get("article", row.get("text"))
+                reference = row[reference_field]
+            except (json.JSONDecodeError, KeyError, AttributeError) as err:
+                raise ValueError(f"{path}:{number}: not a row with an article and {reference_field!r} ({err})") from err
+            if not isinstance(article, str) or not isinstance(reference, str):
+                raise ValueError(f"{path}:{number}: article and {reference_field!r} must be strings")
+            examples.append(Example(str(row.get("id", number)), article, reference))
+    return examples
+
+
+def dataset_sha256(path: str | Path) -> str:
+    """The sha256 of a file, for the result signature."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _lines(text: str) -> str:
+    return "\n".join(split_sentences(normalize(text)))
+
+
+_SCORER: Any = None
+
+
+def _scorer() -> Any:
+    global _SCORER
+    if _SCORER is None:
+        from rouge_score import rouge_scorer  # imported late: it loads nltk
+
+        _SCORER = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    return _SCORER
+
+
+def rouge_per_doc(predictions: Sequence[str], references: Sequence[str]) -> list[dict[str, float]]:
+    """ROUGE F1 x 100 for each prediction against its reference.
+
+    Args:
+      predictions: system outputs.
+      references: the gold texts, in the same order.
+
+    Returns:
+      One dict per document, keyed by ROUGE type.
+    """
+    scorer = _scorer()
+    out = []
+    for prediction, reference in zip(predictions, references, strict=True):
+        scores = scorer.score(_lines(reference), _lines(prediction))
+        out.append({key: 100.0 * scores[key].fmeasure for key in ROUGE_TYPES})
+    return out
+
+
+def bootstrap_ci(values: Sequence[float], samples: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """A 95% bootstrap confidence interval for the mean of `values`."""
+    data = np.asarray(values, dtype=float)
+    if data.size == 0:
+        return (float("nan"), float("nan"))
+    rng = np.random.default_rng(seed)
+    means = data[rng.integers(0, data.size, size=(samples, data.size))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return (float(low), float(high))
+
+
+def aggregate(per_doc: Sequence[dict[str, float]], outputs: Sequence[str]) -> dict[str, Any]:
+    """Means with 95% intervals for each ROUGE type, and summary lengths.
+
+    Args:
+      per_doc: scores from `rouge_per_doc`.
+      outputs: the system outputs, for their lengths in words.
+
+    Returns:
+      {"rouge1": {"mean", "ci95"}, ..., "length_words": {"mean", "p95"}}.
+    """
+    result: dict[str, Any] = {}
+    for key in ROUGE_TYPES:
+        values = [doc[key] for doc in per_doc]
+        result[key] = {
+            "mean": float(np.mean(values)) if values else float("nan"),
+            "ci95": bootstrap_ci(values),
+        }
+    lengths = [word_count(text) for text in outputs]
+    result["length_words"] = {
+        "mean": float(np.mean(lengths)) if lengths else 0.0,
+        "p95": float(np.percentile(lengths, 95)) if lengths else 0.0,
+    }
+    return result
+
+
+def iter_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
+    """Yields the JSON objects of a JSONL file, skipping blank lines."""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)

@@ -1,0 +1,53 @@
+"""The faithfulness check: facts in a summary that the source does not support.
+
+A generated summary can invent a number, a name or a quotation. This check
+finds each number, capitalised word and quoted phrase of the output that does
+not appear in the source (after normalising case, quotes and thousands
+separators). It is cheap and conservative: it flags invention, not paraphrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarize.text import normalize, words
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_QUOTED = re.compile(r'"([^"]{3,200})"')
+
+
+def _number_key(token: str) -> str:
+    return token.replace(",", "").rstrip(".")
+
+
+def unsupported(output: str, source: str) -> list[str]:
+    """Lists the numbers, names and quotations in `output` absent from `source`.
+
+    Args:
+      output: a generated headline or paragraph.
+      source: the article it summarises.
+
+    Returns:
+      The unsupported items, in order of appearance, without repeats.
+    """
+    out_text = normalize(output)
+    src_text = normalize(source)
+    src_lower = " ".join(src_text.lower().split())
+    src_words = {w.lower() for w in words(src_text)}
+    src_numbers = {_number_key(n) for n in _NUMBER.findall(src_text)}
+    found: list[str] = []
+
+    def flag(item: str) -> None:
+        if item not in found:
+            found.append(item)
+
+    for number in _NUMBER.findall(out_text):
+        if _number_key(number) not in src_numbers:
+            flag(number)
+    for word in words(out_text):
+        if word[:1].isupper() and not word[:1].isdigit() and word.lower() not in src_words:
+            flag(word)
+    for phrase in _QUOTED.findall(out_text):
+        if " ".join(phrase.lower().split()) not in src_lower:
+            flag(f'"{phrase}"')
+    return found

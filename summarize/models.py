@@ -1,0 +1,181 @@
+"""The model registry, and resolving a model name to files on disk.
+
+Resolution order: a local directory; the Hugging Face cache (offline); the hub,
+only when downloading is allowed. Every network attempt is bounded by a
+timeout, and `HF_HUB_OFFLINE` is honoured.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+GENERATION_KEYS = ("num_beams", "min_new_tokens", "max_new_tokens", "no_repeat_ngram_size", "length_penalty")
+_HERE = Path(__file__).resolve().parent
+# Installed wheels carry the registry inside the package; a checkout keeps it in models/.
+REGISTRY_PATHS = (_HERE / "registry.toml", _HERE.parent / "models" / "registry.toml")
+HUB_TIMEOUT_S = float(os.environ.get("SUMMARIZE_HUB_TIMEOUT", "10"))
+
+
+class ModelUnavailable(RuntimeError):
+    """The model cannot be loaded; the message says why and how to fix it."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """How to load and run one model.
+
+    Attributes:
+      name: the registry name, hub id or directory given by the user.
+      hub_id: the Hugging Face repository id (None for a bare directory).
+      revision: the hub revision to load.
+      prefix: text put before each article.
+      max_input_tokens: the model's input limit.
+      headline: generation settings for the headline.
+      paragraph: generation settings for the paragraph.
+    """
+
+    name: str
+    hub_id: str | None
+    revision: str = "main"
+    prefix: str = ""
+    max_input_tokens: int = 512
+    headline: dict[str, Any] = field(default_factory=dict)
+    paragraph: dict[str, Any] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def load_registry() -> dict[str, dict[str, Any]]:
+    """Reads registry.toml: {name: entry}, with the "defaults" entry."""
+    for path in REGISTRY_PATHS:
+        if path.is_file():
+            with open(path, "rb") as handle:
+                return tomllib.load(handle)
+    raise FileNotFoundError("models/registry.toml not found")
+
+
+def _spec(name: str, entry: dict[str, Any], defaults: dict[str, Any]) -> ModelSpec:
+    merged = {**defaults, **entry}
+    return ModelSpec(
+        name=name,
+        hub_id=merged.get("hub_id"),
+        revision=str(merged.get("revision", "main")),
+        prefix=str(merged.get("prefix", "")),
+        max_input_tokens=int(merged.get("max_input_tokens", 512)),
+        headline={k: v for k, v in merged["headline"].items() if k in GENERATION_KEYS},
+        paragraph={k: v for k, v in merged["paragraph"].items() if k in GENERATION_KEYS},
+    )
+
+
+def registry_specs() -> list[ModelSpec]:
+    """Every named model in the registry."""
+    registry = load_registry()
+    defaults = registry.get("defaults", {})
+    return [_spec(name, entry, defaults) for name, entry in registry.items() if name != "defaults"]
+
+
+def _local_defaults(directory: Path) -> dict[str, Any]:
+    """Settings for a bare directory, read from its config.json."""
+    try:
+        config = json.loads((directory / "config.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+    settings: dict[str, Any] = {}
+    if config.get("model_type") in {"t5", "mt5", "umt5"}:
+        settings["prefix"] = "summarize: "
+    limit = config.get("n_positions") or config.get("max_position_embeddings")
+    if isinstance(limit, int) and limit > 0:
+        settings["max_input_tokens"] = min(limit, 1024)
+    return settings
+
+
+def spec_for(model: str) -> ModelSpec:
+    """The ModelSpec for a registry name, a hub id or a local directory."""
+    registry = load_registry()
+    defaults = registry.get("defaults", {})
+    if model in registry and model != "defaults":
+        return _spec(model, registry[model], defaults)
+    for name, entry in registry.items():
+        if entry.get("hub_id") == model:
+            return _spec(name, entry, defaults)
+    directory = Path(model).expanduser()
+    if directory.is_dir():
+        return _spec(model, {"hub_id": None, **_local_defaults(directory)}, defaults)
+    return _spec(model, {"hub_id": model}, defaults)
+
+
+def hub_offline() -> bool:
+    """True when HF_HUB_OFFLINE asks for no network at all."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def cached_path(spec: ModelSpec) -> Path | None:
+    """The model's snapshot directory in the HF cache, or None (never touches the network)."""
+    if spec.hub_id is None:
+        return None
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(snapshot_download(spec.hub_id, revision=spec.revision, local_files_only=True))
+    except Exception:  # noqa: BLE001 - any failure means "not cached"
+        return None
+
+
+def download(spec: ModelSpec) -> Path:
+    """Fetches the model into the HF cache, with every request bounded.
+
+    Raises:
+      ModelUnavailable: offline, unreachable, or not on the hub.
+    """
+    if spec.hub_id is None:
+        raise ModelUnavailable(f"{spec.name} is a directory, not a hub model")
+    if hub_offline():
+        raise ModelUnavailable(f"cannot download {spec.name}: HF_HUB_OFFLINE is set")
+    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", str(int(HUB_TIMEOUT_S)))
+    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", str(int(HUB_TIMEOUT_S)))
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(
+            snapshot_download(
+                spec.hub_id,
+                revision=spec.revision,
+                allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt", "*.bin"],
+                etag_timeout=HUB_TIMEOUT_S,
+            )
+        )
+    except Exception as err:  # noqa: BLE001 - reported to the user in one line
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ModelUnavailable(f"cannot download {spec.name} from the hub ({spec.hub_id}): {reason}") from err
+
+
+def resolve(model: str, allow_download: bool = False) -> tuple[ModelSpec, Path]:
+    """Finds the model's files: a local directory, the HF cache, then the hub.
+
+    Args:
+      model: a registry name, a hub id or a local directory.
+      allow_download: fetch from the hub when not cached.
+
+    Returns:
+      The spec and the directory to load with `from_pretrained`.
+
+    Raises:
+      ModelUnavailable: with a one-line reason and the fix.
+    """
+    spec = spec_for(model)
+    directory = Path(model).expanduser()
+    if spec.hub_id is None:
+        if not (directory / "config.json").is_file():
+            raise ModelUnavailable(f"{model} has no config.json; it is not a saved model directory")
+        return spec, directory
+    cached = cached_path(spec)
+    if cached is not None:
+        return spec, cached
+    if allow_download:
+        return spec, download(spec)
+    raise ModelUnavailable(f"{model} not in cache; run `summarize models pull {model}` or pass --allow-download")

@@ -1,0 +1,265 @@
+"""The abstractive engine: a pretrained seq2seq model through transformers.
+
+Each batch is encoded once; the paragraph and the headline are both decoded
+from those encoder states, with their own length settings. Documents are
+sorted by token length and packed under a token budget, so that padding is
+small, and results go back in input order. An article over the model's input
+limit is split at sentence boundaries, each chunk summarised, and the joined
+chunk summaries summarised again.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+from transformers.modeling_outputs import BaseModelOutput
+
+from summarize.headline import clean_headline
+from summarize.models import ModelSpec, ModelUnavailable, resolve
+from summarize.schema import Document, Options, Summary
+from summarize.text import normalize, split_sentences
+
+log = logging.getLogger(__name__)
+
+# Most chunks one article is cut into; past this the rest is left out, and the
+# summary's notes say how much was summarised.
+MAX_CHUNKS = 16
+# Padded tokens per batch, per document of batch_size: keeps a batch of long
+# articles from taking as much memory as a batch of short ones would not.
+TOKENS_PER_DOC = 512
+
+
+def pick_device(requested: str, cuda: bool | None = None, mps: bool | None = None) -> str:
+    """Chooses the device: for "auto", CUDA, then MPS, then the CPU.
+
+    Args:
+      requested: "auto", "cpu", "cuda" or "mps".
+      cuda: whether CUDA is available (asked of torch when None).
+      mps: whether Apple's MPS is available (asked of torch when None).
+
+    Raises:
+      ModelUnavailable: the requested device is not available.
+    """
+    cuda = torch.cuda.is_available() if cuda is None else cuda
+    if mps is None:
+        mps = bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())
+    available = {"cpu": True, "cuda": cuda, "mps": mps}
+    if requested == "auto":
+        return next(d for d in ("cuda", "mps", "cpu") if available[d])
+    if not available.get(requested, False):
+        raise ModelUnavailable(f"device {requested!r} is not available here")
+    return requested
+
+
+def pick_dtype(device: str, bf16_supported: bool | None = None) -> torch.dtype:
+    """fp32 on the CPU; bf16 on a GPU that has it, else fp16."""
+    if device == "cpu":
+        return torch.float32
+    if device == "cuda":
+        bf16 = torch.cuda.is_bf16_supported() if bf16_supported is None else bf16_supported
+        return torch.bfloat16 if bf16 else torch.float16
+    return torch.float16
+
+
+def generation_kwargs(settings: dict[str, Any], opts: Options) -> dict[str, Any]:
+    """Generation arguments for one output: the registry's, with --num-beams applied."""
+    kwargs = dict(settings)
+    if opts.num_beams is not None:
+        kwargs["num_beams"] = opts.num_beams
+    kwargs.setdefault("num_beams", 1)
+    kwargs["do_sample"] = False  # deterministic: the same input gives the same output
+    if kwargs["num_beams"] > 1:
+        kwargs["early_stopping"] = True
+    return kwargs
+
+
+class Seq2SeqEngine:
+    """Headlines and paragraphs from a seq2seq model.
+
+    Args:
+      model: a loaded `AutoModelForSeq2SeqLM`, already on `device`.
+      tokenizer: its tokenizer.
+      spec: the registry settings (prefix, input limit, generation).
+      device: the torch device name.
+    """
+
+    name = "abstractive"
+
+    def __init__(self, model: Any, tokenizer: Any, spec: ModelSpec, device: str) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.spec = spec
+        self.device = device
+        self.model_id = spec.hub_id or spec.name
+        self.max_input = spec.max_input_tokens
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Tokens in each text, prefix and special tokens included."""
+        if not texts:
+            return []
+        ids = self.tokenizer([self.spec.prefix + t for t in texts], add_special_tokens=True)["input_ids"]
+        return [len(x) for x in ids]
+
+    def summarize_batch(self, docs: Sequence[Document], opts: Options) -> list[Summary]:
+        texts = [normalize(doc.text) for doc in docs]
+        lengths = self.count_tokens(texts)
+        notes: list[list[str]] = [list(doc.notes) for doc in docs]
+        for i, length in enumerate(lengths):
+            if length > self.max_input:
+                texts[i], note = self._condense(texts[i], length, opts)
+                notes[i].append(note)
+        outputs = self.generate(texts, opts)
+        return [
+            Summary(doc.id, headline, paragraph, self.name, self.model_id, note)
+            for doc, (headline, paragraph), note in zip(docs, outputs, notes, strict=True)
+        ]
+
+    def generate(self, texts: Sequence[str], opts: Options, headline: bool = True) -> list[tuple[str, str]]:
+        """Headline and paragraph for each text, in input order.
+
+        Texts are sorted by length and packed under a token budget; each batch
+        is encoded once and both outputs are decoded from the same states.
+
+        Args:
+          texts: normalised texts within the input limit.
+          opts: batch size, beams and headline length.
+          headline: decode the headline too (chunk summaries need none).
+
+        Returns:
+          (headline, paragraph) per text; headline is "" when not asked for.
+        """
+        lengths = self.count_tokens(texts)
+        results: list[tuple[str, str]] = [("", "")] * len(texts)
+        for batch in self._batches(lengths, opts.batch_size):
+            for i, pair in zip(batch, self._generate_batch([texts[i] for i in batch], opts, headline), strict=True):
+                results[i] = pair
+        return results
+
+    def _batches(self, lengths: Sequence[int], batch_size: int) -> Iterator[list[int]]:
+        budget = batch_size * TOKENS_PER_DOC
+        batch: list[int] = []
+        for i in sorted(range(len(lengths)), key=lambda k: lengths[k]):
+            # Sorted ascending, so the newest member sets the padded width.
+            if batch and (len(batch) >= batch_size or (len(batch) + 1) * min(lengths[i], self.max_input) > budget):
+                yield batch
+                batch = []
+            batch.append(i)
+        if batch:
+            yield batch
+
+    def _generate_batch(self, texts: Sequence[str], opts: Options, headline: bool) -> list[tuple[str, str]]:
+        encoded = self.tokenizer(
+            [self.spec.prefix + t for t in texts],
+            padding=True,
+            truncation=True,  # a guard only: longer texts were condensed first
+            max_length=self.max_input,
+            return_tensors="pt",
+        ).to(self.device)
+        with torch.inference_mode():
+            states = self.model.get_encoder()(
+                input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"]
+            ).last_hidden_state
+            paragraphs = self._decode(states, encoded["attention_mask"], self.spec.paragraph, opts)
+            headlines = (
+                self._decode(states, encoded["attention_mask"], self.spec.headline, opts)
+                if headline
+                else [""] * len(texts)
+            )
+        return [
+            (clean_headline(h, opts.headline_words) if headline else "", " ".join(p.split()))
+            for h, p in zip(headlines, paragraphs, strict=True)
+        ]
+
+    def _decode(self, states: torch.Tensor, mask: torch.Tensor, settings: dict[str, Any], opts: Options) -> list[str]:
+        # A fresh output object per call: generate() expands it for beam
+        # search in place, and the other decode must see the original states.
+        output = self.model.generate(
+            encoder_outputs=BaseModelOutput(last_hidden_state=states),
+            attention_mask=mask,
+            **generation_kwargs(settings, opts),
+        )
+        return list(self.tokenizer.batch_decode(output, skip_special_tokens=True))
+
+    def chunks(self, text: str) -> list[str]:
+        """Splits text at sentence boundaries into pieces within the input limit."""
+        limit = self.max_input - self.count_tokens([""])[0]
+        pieces: list[str] = []
+        for sentence in split_sentences(text):
+            words = sentence.split()
+            # A sentence over the limit (no punctuation) is cut by words; a
+            # word is at least one token, so limit // 2 words is safe enough.
+            pieces.extend(" ".join(words[k : k + limit // 2]) for k in range(0, len(words), limit // 2))
+        sizes = self.count_tokens(pieces)
+        chunks: list[str] = []
+        current: list[str] = []
+        size = 0
+        for piece, n in zip(pieces, sizes, strict=True):
+            if current and size + n > limit:
+                chunks.append(" ".join(current))
+                current, size = [], 0
+            current.append(piece)
+            size += n
+        if current:
+            chunks.append(" ".join(current))
+        return chunks
+
+    def _condense(self, text: str, length: int, opts: Options) -> tuple[str, str]:
+        """Summarises the chunks of a long text until the joined result fits."""
+        chunks = self.chunks(text)
+        note = f"input of {length} tokens over the {self.max_input}-token limit: summarised in {len(chunks)} chunks"
+        if len(chunks) > MAX_CHUNKS:
+            note += f" (only the first {MAX_CHUNKS} were used)"
+            chunks = chunks[:MAX_CHUNKS]
+        for _ in range(4):  # each round shrinks the text several times over
+            joined = " ".join(p for _, p in self.generate(chunks, opts, headline=False))
+            if self.count_tokens([joined])[0] <= self.max_input:
+                return joined, note
+            chunks = self.chunks(joined)
+        return chunks[0], note
+
+
+_LOADED: dict[tuple[str, str, str, int], Seq2SeqEngine] = {}
+
+
+def load_engine(opts: Options) -> Seq2SeqEngine:
+    """Loads (once per process) the model that `opts` names.
+
+    Raises:
+      ModelUnavailable: the model or the device cannot be had.
+    """
+    device = pick_device(opts.device)
+    spec, directory = resolve(opts.model, allow_download=opts.allow_download)
+    if opts.max_input_tokens is not None:
+        spec = ModelSpec(**{**spec.__dict__, "max_input_tokens": opts.max_input_tokens})
+    key = (str(directory), device, opts.quantize, spec.max_input_tokens)
+    if key not in _LOADED:
+        _LOADED[key] = _load(spec, directory, device, opts)
+    return _LOADED[key]
+
+
+def _load(spec: ModelSpec, directory: Path, device: str, opts: Options) -> Seq2SeqEngine:
+    if opts.threads:
+        torch.set_num_threads(opts.threads)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
+        model = AutoModelForSeq2SeqLM.from_pretrained(directory, local_files_only=True, dtype=pick_dtype(device))
+    except Exception as err:  # noqa: BLE001 - a broken model is reported, not raised
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ModelUnavailable(f"{spec.name} could not be loaded from {directory}: {reason}") from err
+    model.eval().to(device)
+    if opts.quantize == "int8":
+        if device != "cpu":
+            raise ModelUnavailable("--quantize int8 runs on the CPU only; use --device cpu")
+        with warnings.catch_warnings():
+            # torch marks eager dynamic quantisation deprecated in favour of
+            # torchao, a further dependency; it still works and is what we measure.
+            warnings.simplefilter("ignore")
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    log.info("loaded %s on %s", spec.name, device)
+    return Seq2SeqEngine(model, tokenizer, spec, device)

@@ -1,0 +1,124 @@
+"""Shared fixtures: no network, an empty HF cache, and tiny random models.
+
+The tiny models have the real architectures (T5, BART) with a sentencepiece
+tokenizer trained here on a few paragraphs; they are saved and loaded back
+through `from_pretrained`, exactly as real weights would be.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = next((ROOT / "seeds").glob("*.txt"))
+
+ARTICLE = (
+    "The city council approved a new budget on Tuesday after months of debate. "
+    "The plan raises spending on schools by 4% and cuts funding for road repairs. "
+    "Mayor Jane Smith said the vote was a victory for families across the city. "
+    "Opponents argued that the cuts would leave roads in poor condition for years. "
+    "The budget takes effect in July and runs for twelve months."
+)
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Fails any connection off loopback, and points the HF cache at an empty folder."""
+    real_connect = socket.socket.connect
+
+    def guarded(sock: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and (host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")):
+            return real_connect(sock, address)
+        raise OSError(f"test tried to reach the network: {address}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    cache = tmp_path_factory.getbasetemp() / "hf-empty"
+    monkeypatch.setenv("HF_HOME", str(cache))
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache / "hub"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+def _tokenizer(directory: Path) -> Any:
+    import sentencepiece as spm
+    from transformers import T5Tokenizer
+
+    lines = [line for line in SEED.read_text().splitlines() if line.strip()] + ARTICLE.split(". ")
+    buffer = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines * 3),
+        model_writer=buffer,
+        vocab_size=300,
+        model_type="unigram",
+        pad_id=0,
+        eos_id=1,
+        unk_id=2,
+        bos_id=-1,
+        character_coverage=1.0,
+        minloglevel=2,
+    )
+    processor = spm.SentencePieceProcessor(model_proto=buffer.getvalue())
+    vocab = [(processor.id_to_piece(i), processor.get_score(i)) for i in range(processor.get_piece_size())]
+    tokenizer = T5Tokenizer(vocab=vocab, extra_ids=0)
+    tokenizer.save_pretrained(directory)
+    return tokenizer
+
+
+@pytest.fixture(scope="session")
+def tiny_t5(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A saved, randomly initialised T5 with a sentencepiece tokenizer."""
+    import torch
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    directory = tmp_path_factory.mktemp("tiny-t5")
+    tokenizer = _tokenizer(directory)
+    torch.manual_seed(0)
+    config = T5Config(
+        vocab_size=len(tokenizer),
+        d_model=32,
+        d_ff=64,
+        d_kv=8,
+        num_heads=2,
+        num_layers=2,
+        num_decoder_layers=2,
+        decoder_start_token_id=0,
+        pad_token_id=0,
+        eos_token_id=1,
+        n_positions=128,
+    )
+    T5ForConditionalGeneration(config).save_pretrained(directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A saved, randomly initialised BART with a sentencepiece tokenizer."""
+    import torch
+    from transformers import BartConfig, BartForConditionalGeneration
+
+    directory = tmp_path_factory.mktemp("tiny-bart")
+    tokenizer = _tokenizer(directory)
+    torch.manual_seed(0)
+    config = BartConfig(
+        vocab_size=len(tokenizer),
+        d_model=32,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=256,
+        pad_token_id=0,
+        eos_token_id=1,
+        bos_token_id=2,
+        decoder_start_token_id=1,
+        forced_eos_token_id=1,
+    )
+    BartForConditionalGeneration(config).save_pretrained(directory)
+    return directory

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from summarize.models import ModelUnavailable, download, registry_specs, resolve, spec_for
+
+REQUIRED = {"t5-small", "flan-t5-small", "distilbart-cnn-6-6", "distilbart-cnn-12-6", "bart-large-cnn", "pegasus-xsum"}
+
+
+def test_registry_entries_are_complete() -> None:
+    specs = {s.name: s for s in registry_specs()}
+    assert REQUIRED <= set(specs)
+    assert specs["t5-small"].prefix == "summarize: "
+    for spec in specs.values():
+        assert spec.hub_id and spec.revision and spec.max_input_tokens > 0
+        for settings in (spec.headline, spec.paragraph):
+            assert {"num_beams", "min_new_tokens", "max_new_tokens", "no_repeat_ngram_size", "length_penalty"} <= set(
+                settings
+            )
+
+
+def test_resolution_order(tiny_t5: Path) -> None:
+    spec, directory = resolve(str(tiny_t5))
+    assert directory == tiny_t5 and spec.hub_id is None and spec.prefix == "summarize: "
+    assert spec_for("google-t5/t5-small").name == "t5-small"
+    with pytest.raises(ModelUnavailable, match="summarize models pull t5-small"):
+        resolve("t5-small")
+    with pytest.raises(ModelUnavailable, match="HF_HUB_OFFLINE"):
+        resolve("t5-small", allow_download=True)
+
+
+def test_download_fails_fast_without_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    start = time.perf_counter()
+    with pytest.raises(ModelUnavailable, match="cannot download"):
+        download(spec_for("t5-small"))
+    assert time.perf_counter() - start < 30

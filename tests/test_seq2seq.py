@@ -1,0 +1,158 @@
+"""The abstractive engine on tiny random models of the real architectures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from conftest import ARTICLE, SEED
+from typer.testing import CliRunner
+
+from summarize import Summarizer
+from summarize.models import ModelUnavailable
+from summarize.schema import Document, Options
+from summarize.seq2seq import Seq2SeqEngine, load_engine, pick_device, pick_dtype
+
+# Fixed, short outputs: random weights would otherwise ramble to max length.
+FAST = {"num_beams": 1}
+
+
+def engine_for(path: Path, **options: object) -> tuple[Seq2SeqEngine, Options]:
+    opts = Options(model=str(path), method="abstractive", device="cpu", **options)  # type: ignore[arg-type]
+    engine = load_engine(opts)
+    engine.spec.headline.update(min_new_tokens=2, max_new_tokens=6)
+    engine.spec.paragraph.update(min_new_tokens=4, max_new_tokens=12)
+    return engine, opts
+
+
+DOCS = [
+    Document(str(i), text)
+    for i, text in enumerate([ARTICLE, ARTICLE[:120], ARTICLE * 2, "Budget approved by the council."])
+]
+
+
+@pytest.mark.parametrize("fixture", ["tiny_t5", "tiny_bart"])
+def test_batch_equals_one_by_one_and_keeps_order(fixture: str, request: pytest.FixtureRequest) -> None:
+    engine, opts = engine_for(request.getfixturevalue(fixture), num_beams=1)
+    batched = engine.summarize_batch(DOCS, opts)
+    single = [engine.summarize_batch([doc], opts)[0] for doc in DOCS]
+    assert [s.id for s in batched] == ["0", "1", "2", "3"]
+    assert [(s.headline, s.paragraph) for s in batched] == [(s.headline, s.paragraph) for s in single]
+    assert all(s.method == "abstractive" and s.model == str(request.getfixturevalue(fixture)) for s in batched)
+
+
+def test_one_encoder_pass_per_batch(tiny_t5: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine, opts = engine_for(tiny_t5, num_beams=2, batch_size=8)
+    encoder = engine.model.get_encoder()
+    calls = {"n": 0}
+    real_forward = encoder.forward
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return real_forward(*args, **kwargs)
+
+    monkeypatch.setattr(encoder, "forward", counting)
+    docs = [d for d in DOCS if engine.count_tokens([d.text])[0] <= engine.max_input]
+    assert len(docs) >= 2
+    summaries = engine.summarize_batch(docs, opts)
+    assert calls["n"] == 1  # one batch, one encoder pass, two decodes
+    assert all(s.paragraph and s.headline is not None for s in summaries)
+
+
+def test_long_input_is_chunked_with_a_note(tiny_t5: Path) -> None:
+    engine, opts = engine_for(tiny_t5, num_beams=1)
+    long_text = SEED.read_text() * 2
+    summary = engine.summarize_batch([Document("long", long_text)], opts)[0]
+    assert any("chunks" in note for note in summary.notes)
+    chunks = engine.chunks(long_text)
+    assert len(chunks) > 1
+    assert max(engine.count_tokens(chunks)) <= engine.max_input
+
+
+def test_headline_is_clean(tiny_t5: Path) -> None:
+    engine, opts = engine_for(tiny_t5, num_beams=1, headline_words=3)
+    for summary in engine.summarize_batch(DOCS, opts):
+        assert len(summary.headline.split()) <= 3
+        assert "\n" not in summary.headline and not summary.headline.endswith(".")
+
+
+def test_model_loaded_once(tiny_t5: Path) -> None:
+    opts = Options(model=str(tiny_t5), method="abstractive", device="cpu")
+    assert load_engine(opts) is load_engine(opts)
+
+
+def test_device_selection() -> None:
+    assert pick_device("auto", cuda=True, mps=True) == "cuda"
+    assert pick_device("auto", cuda=False, mps=True) == "mps"
+    assert pick_device("auto", cuda=False, mps=False) == "cpu"
+    assert pick_device("cpu", cuda=True, mps=False) == "cpu"
+    with pytest.raises(ModelUnavailable):
+        pick_device("cuda", cuda=False, mps=False)
+    assert pick_dtype("cpu") is torch.float32
+    assert pick_dtype("cuda", bf16_supported=True) is torch.bfloat16
+    assert pick_dtype("cuda", bf16_supported=False) is torch.float16
+    assert pick_dtype("mps") is torch.float16
+
+
+def test_int8_quantisation_runs(tiny_t5: Path) -> None:
+    engine, opts = engine_for(tiny_t5, num_beams=1, quantize="int8")
+    assert engine.summarize_batch(DOCS[:1], opts)[0].paragraph
+
+
+def test_summarizer_uses_the_model_and_retries_failed_batches(tiny_t5: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summarizer = Summarizer(model=str(tiny_t5), device="cpu", num_beams=1, batch_size=4)
+    engine = summarizer.engine
+    assert engine.name == "abstractive"
+    real = engine.summarize_batch
+    sizes: list[int] = []
+
+    def oom_on_big_batches(docs, opts):  # type: ignore[no-untyped-def]
+        sizes.append(len(docs))
+        if len(docs) > 1:
+            raise RuntimeError("CUDA out of memory")
+        if docs[0].id == "2":
+            raise RuntimeError("broken document")
+        return real(docs, opts)
+
+    monkeypatch.setattr(engine, "summarize_batch", oom_on_big_batches)
+    results = list(summarizer.summarize_many(DOCS))
+    assert [r.id for r in results] == ["0", "1", "2", "3"]
+    assert sizes[:3] == [4, 2, 1]
+    assert results[2].method == "textrank" and "broken document" in results[2].notes[-1]
+    assert all(r.ok for r in results)
+
+
+def test_unfaithful_output_is_replaced_in_auto_mode(tiny_t5: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summarizer = Summarizer(model=str(tiny_t5), device="cpu", num_beams=1)
+    from summarize.schema import Summary
+
+    monkeypatch.setattr(
+        summarizer.engine,
+        "summarize_batch",
+        lambda docs, opts: [
+            Summary(d.id, "Boeing buys Mars", "The council approved a budget.", "abstractive", "m") for d in docs
+        ],
+    )
+    summary = summarizer.summarize(ARTICLE)
+    assert "Boeing" not in summary.headline
+    assert any("not in the source" in note for note in summary.notes)
+    assert summary.paragraph == "The council approved a budget."
+
+
+def test_broken_model_directory_falls_back(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "t5"}))
+    summary = Summarizer(model=str(tmp_path)).summarize(ARTICLE)
+    assert summary.method == "textrank" and "could not be loaded" in summary.notes[0]
+
+
+def test_cli_runs_the_abstractive_path(tiny_t5: Path) -> None:
+    from summarize import cli
+
+    result = CliRunner().invoke(
+        cli.app, [str(SEED), "--model", str(tiny_t5), "--num-beams", "1", "--device", "cpu", "-f", "jsonl"]
+    )
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["method"] == "abstractive" and record["model"] == str(tiny_t5)

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+
+from summarize.text import (
+    content_terms,
+    html_to_text,
+    looks_like_html,
+    normalize,
+    split_sentences,
+    stem,
+    strip_dateline,
+    word_count,
+    words,
+)
+
+# (text, expected sentences): the hard cases of news text.
+CASES = [
+    (
+        "Mr. Smith went to Washington. He arrived at 5 p.m. on Jan. 5.",
+        ["Mr. Smith went to Washington.", "He arrived at 5 p.m. on Jan. 5."],
+    ),
+    (
+        "Profits rose to $1.13bn (£600m). Sales fell 2.5% in the U.S. The firm said so.",
+        ["Profits rose to $1.13bn (£600m).", "Sales fell 2.5% in the U.S.", "The firm said so."],
+    ),
+    (
+        "U.S. President Joe Biden spoke. The U.N. Security Council met.",
+        ["U.S. President Joe Biden spoke.", "The U.N. Security Council met."],
+    ),
+    (
+        'He moved to the U.S. last year. "We are happy," she said. "It is over." Then he left.',
+        ["He moved to the U.S. last year.", '"We are happy," she said.', '"It is over."', "Then he left."],
+    ),
+    ("J. K. Rowling wrote it. No. 10 said nothing.", ["J. K. Rowling wrote it.", "No. 10 said nothing."]),
+    ("Dr. Jones, e.g. the surgeon, agreed. It works.", ["Dr. Jones, e.g. the surgeon, agreed.", "It works."]),
+    ("Wait... What happened? Nobody knows! Really.", ["Wait...", "What happened?", "Nobody knows!", "Really."]),
+    ("He paused... and then went on. Done.", ["He paused... and then went on.", "Done."]),
+    ('"Is it true?" she asked. Yes.', ['"Is it true?" she asked.', "Yes."]),
+    (
+        "KIEV (Reuters) - Ukraine said on Tuesday it was ready. Talks begin soon.",
+        ["KIEV (Reuters) - Ukraine said on Tuesday it was ready.", "Talks begin soon."],
+    ),
+    (
+        "Gen. Mark Milley and Sen. Jo Ray met in St. Louis. They talked.",
+        ["Gen. Mark Milley and Sen. Jo Ray met in St. Louis.", "They talked."],
+    ),
+    ("Apple Inc. rose 3%. Shares of Ford Motor Co. fell.", ["Apple Inc. rose 3%.", "Shares of Ford Motor Co. fell."]),
+    (
+        "Title of the story\n\nThe body starts here. It goes on.",
+        ["Title of the story", "The body starts here.", "It goes on."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_split_hard_cases(text: str, expected: list[str]) -> None:
+    assert split_sentences(normalize(text)) == expected
+
+
+def test_no_punctuation_is_cut_into_pieces() -> None:
+    text = " ".join(["word"] * 500)
+    sentences = split_sentences(text)
+    assert len(sentences) > 5
+    assert all(word_count(s) <= 80 for s in sentences)
+
+
+def test_normalize_quotes_dashes_whitespace() -> None:
+    assert normalize("\u201cHi\u201d \u2014 it\u2019s  here\u2026\n\n\n\nNext") == '"Hi" - it\'s here...\n\nNext'
+
+
+def test_html_is_detected_and_stripped() -> None:
+    page = "<html><head><title>T</title><script>var x = 1;</script></head><body><p>First para.</p><p>Second &amp; last.</p></body></html>"
+    assert looks_like_html(page)
+    assert not looks_like_html("a < b and c > d")
+    text = normalize(page)
+    assert "var x" not in text
+    assert split_sentences(text) == ["First para.", "Second & last."]
+    assert "First" in html_to_text("<p>First</p>")
+
+
+def test_dateline() -> None:
+    assert strip_dateline("KIEV (Reuters) - Ukraine said so.") == "Ukraine said so."
+    assert strip_dateline("(CNN)Ukraine said so.") == "Ukraine said so."
+    assert strip_dateline("LONDON, England (CNN) -- The rain fell.") == "The rain fell."
+    assert strip_dateline("The rain fell.") == "The rain fell."
+
+
+def test_words_and_terms() -> None:
+    assert words("U.S. profits rose $1.13bn, don't panic") == ["U.S", "profits", "rose", "1.13bn", "don't", "panic"]
+    assert stem("profits") == stem("profit") == "profit"
+    assert content_terms("The profits of the firm") == ["profit", "firm"]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from conftest import ARTICLE, SEED
+
+from summarize.schema import Document, Options
+from summarize.text import normalize, split_sentences
+from summarize.textrank import TextRankEngine, rank, similarity_matrix
+
+
+def summarize(text: str, **options: object) -> object:
+    return TextRankEngine().summarize_one(Document("d", text), Options(**options))  # type: ignore[arg-type]
+
+
+def test_pagerank_favours_central_and_early_sentences() -> None:
+    terms = [["budget", "school"], ["budget", "road"], ["budget", "school", "road"], ["weather"]]
+    scores = rank(similarity_matrix(terms))
+    assert np.isclose(scores.sum(), 1.0)
+    assert scores[3] == scores.min()
+
+
+def test_paragraph_is_in_document_order_and_near_the_budget() -> None:
+    text = SEED.read_text()
+    summary = summarize(text, paragraph_words=60)
+    sentences = split_sentences(normalize(text))
+    chosen = [s for s in sentences if s in summary.paragraph]
+    positions = [summary.paragraph.index(s) for s in chosen]
+    assert positions == sorted(positions)
+    assert 30 <= len(summary.paragraph.split()) <= 80
+
+
+def test_sentences_option_sets_the_count() -> None:
+    summary = summarize(SEED.read_text(), sentences=2)
+    assert len(split_sentences(summary.paragraph)) == 2
+
+
+def test_headline_from_title_line_and_from_compression() -> None:
+    assert summarize(SEED.read_text()).headline.startswith("Blinken in Ukraine")
+    headline = summarize(ARTICLE).headline
+    assert 3 <= len(headline.split()) <= 12 and not headline.endswith(".")
+
+
+def test_redundant_sentence_is_not_repeated() -> None:
+    text = ARTICLE + " " + ARTICLE.split(". ")[0] + " again."
+    summary = summarize(text, paragraph_words=200)
+    assert summary.paragraph.count("city council approved a new budget") == 1
+
+
+def test_single_sentence_and_no_punctuation() -> None:
+    assert summarize("Only one sentence here about the budget.").paragraph == "Only one sentence here about the budget."
+    summary = summarize(" ".join(f"word{i % 50}" for i in range(3000)))
+    assert summary.paragraph and summary.headline
+    assert len(summary.paragraph.split()) <= 100
+
+
+def test_twenty_megabytes_in_bounded_time() -> None:
+    text = (ARTICLE + "\n\n") * (20_000_000 // (len(ARTICLE) + 2))
+    start = time.perf_counter()
+    summary = summarize(text)
+    # Bounded, not timed: the whole 20 MB must not be ranked.
+    assert time.perf_counter() - start < 60
+    assert any("long input" in note for note in summary.notes)
