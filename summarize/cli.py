@@ -239,6 +239,47 @@ def models_pull(name: Annotated[str, typer.Argument(help="Registry name or hub i
     typer.echo(f"{name}: {path}")
 
 
+@tools.command("eval")
+@with_options
+def eval_command(
+    data: Annotated[Path, typer.Argument(help="JSONL with an article and a reference per row.")],
+    task: Annotated[str, typer.Option("--task", help="paragraph | headline")] = "paragraph",
+    reference_field: Annotated[
+        str | None, typer.Option("--reference-field", help="Default: reference (paragraph) or title (headline).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Score only the first N rows.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    per_doc: Annotated[
+        Path | None, typer.Option("--per-doc", help="Write each document's scores here (JSONL).")
+    ] = None,
+    *,
+    options: Options,
+) -> None:
+    """Score a method on a dataset: ROUGE-1/2/Lsum with 95% CIs, lengths, faithfulness."""
+    from summarize.evaluate import evaluate
+
+    _setup_logging(quiet=as_json)
+    if task not in ("paragraph", "headline"):
+        _usage_error("--task must be paragraph or headline")
+    if not data.is_file():
+        _usage_error(f"no such file: {data}")
+    try:
+        result = evaluate(data, task, options, reference_field, limit, per_doc)
+    except (UsageError, ValueError) as err:
+        _usage_error(str(err))
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    typer.echo(f"{'metric':12} {'mean':>7}  95% CI")
+    for key in ("rouge1", "rouge2", "rougeLsum"):
+        low, high = result[key]["ci95"]
+        typer.echo(f"{key:12} {result[key]['mean']:7.2f}  {low:.2f}–{high:.2f}")
+    lengths = result["length_words"]
+    typer.echo(f"{'length':12} {lengths['mean']:7.1f}  p95 {lengths['p95']:.0f} words")
+    typer.echo(f"{'unfaithful':12} {100 * result['unfaithful_rate']:6.1f}%  (invented number, name or quote)")
+    typer.echo(f"signature: {result['signature']}")
+
+
 SUBCOMMANDS = frozenset({"eval", "models", "bench", "serve"})
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from summarize.schema import Document, Options
 from summarize.text import normalize, split_sentences, word_count
 
 ROUGE_TYPES: tuple[str, ...] = ("rouge1", "rouge2", "rougeLsum")
@@ -146,3 +147,61 @@ def iter_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
         for line in handle:
             if line.strip():
                 yield json.loads(line)
+
+
+def evaluate(
+    path: str | Path,
+    task: str,
+    options: Options,
+    reference_field: str | None = None,
+    limit: int | None = None,
+    per_doc_path: str | Path | None = None,
+) -> dict[str, Any]:
+    """Summarises a dataset and scores the task's output against its references.
+
+    Args:
+      path: JSONL with `article` (or `text`) and the reference field.
+      task: "paragraph" or "headline".
+      options: the summarisation options (method, model, lengths...).
+      reference_field: defaults to "reference" (paragraph) or "title" (headline).
+      limit: score only the first `limit` rows.
+      per_doc_path: where to write each document's scores, as JSONL.
+
+    Returns:
+      ROUGE means and CIs, lengths, the faithfulness rate, row count and the
+      one-line signature that reproduces the number.
+    """
+    from summarize import __version__
+    from summarize.faithfulness import unsupported
+    from summarize.summarizer import Summarizer
+
+    field = reference_field or ("title" if task == "headline" else "reference")
+    examples = load_examples(path, field, limit)
+    if not examples:
+        raise ValueError(f"{path}: no rows")
+    summarizer = Summarizer(options)
+    summaries = list(summarizer.summarize_many(Document(e.id, e.article) for e in examples))
+    outputs = [getattr(s, task) for s in summaries]
+    scores = rouge_per_doc(outputs, [e.reference for e in examples])
+    invented = [unsupported(out, e.article) for out, e in zip(outputs, examples, strict=True)]
+    result = aggregate(scores, outputs)
+    result["unfaithful_rate"] = sum(bool(x) for x in invented) / len(examples)
+    result["rows"] = len(examples)
+    result["failed"] = sum(not s.ok for s in summaries)
+    method = summaries[0].method if summaries else options.method
+    model = (
+        f"{summarizer.model}@{getattr(getattr(summarizer.engine, 'spec', None), 'revision', '-')}"
+        if summarizer.model
+        else "-"
+    )
+    opts = f"headline_words={options.headline_words},paragraph_words={options.paragraph_words},sentences={options.sentences},num_beams={options.num_beams}"
+    result["signature"] = (
+        f"summarize:{__version__}|task:{task}|method:{method}|model:{model}|{opts}"
+        f"|data:{Path(path).name}:{len(examples)}:sha256={dataset_sha256(path)[:16]}|{SCORER_SETTINGS}"
+    )
+    if per_doc_path:
+        with open(per_doc_path, "w", encoding="utf-8") as handle:
+            for example, output, score, bad in zip(examples, outputs, scores, invented, strict=True):
+                record = {"id": example.id, "output": output, **score, "words": word_count(output), "unsupported": bad}
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return result

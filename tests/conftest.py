@@ -69,17 +69,26 @@ def _tokenizer(directory: Path) -> Any:
     return tokenizer
 
 
+def _save_tiny(directory: Path, architecture: str, **shape: Any) -> Path:
+    """Saves a random model of `architecture` ("T5" or "Bart") with the tokenizer."""
+    import torch
+    import transformers
+
+    tokenizer = _tokenizer(directory)
+    torch.manual_seed(0)
+    config = getattr(transformers, f"{architecture}Config")(
+        vocab_size=len(tokenizer), pad_token_id=0, eos_token_id=1, **shape
+    )
+    getattr(transformers, f"{architecture}ForConditionalGeneration")(config).save_pretrained(directory)
+    return directory
+
+
 @pytest.fixture(scope="session")
 def tiny_t5(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A saved, randomly initialised T5 with a sentencepiece tokenizer."""
-    import torch
-    from transformers import T5Config, T5ForConditionalGeneration
-
-    directory = tmp_path_factory.mktemp("tiny-t5")
-    tokenizer = _tokenizer(directory)
-    torch.manual_seed(0)
-    config = T5Config(
-        vocab_size=len(tokenizer),
+    return _save_tiny(
+        tmp_path_factory.mktemp("tiny-t5"),
+        "T5",
         d_model=32,
         d_ff=64,
         d_kv=8,
@@ -87,25 +96,16 @@ def tiny_t5(tmp_path_factory: pytest.TempPathFactory) -> Path:
         num_layers=2,
         num_decoder_layers=2,
         decoder_start_token_id=0,
-        pad_token_id=0,
-        eos_token_id=1,
         n_positions=128,
     )
-    T5ForConditionalGeneration(config).save_pretrained(directory)
-    return directory
 
 
 @pytest.fixture(scope="session")
 def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A saved, randomly initialised BART with a sentencepiece tokenizer."""
-    import torch
-    from transformers import BartConfig, BartForConditionalGeneration
-
-    directory = tmp_path_factory.mktemp("tiny-bart")
-    tokenizer = _tokenizer(directory)
-    torch.manual_seed(0)
-    config = BartConfig(
-        vocab_size=len(tokenizer),
+    return _save_tiny(
+        tmp_path_factory.mktemp("tiny-bart"),
+        "Bart",
         d_model=32,
         encoder_layers=2,
         decoder_layers=2,
@@ -114,11 +114,7 @@ def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoder_ffn_dim=64,
         decoder_ffn_dim=64,
         max_position_embeddings=256,
-        pad_token_id=0,
-        eos_token_id=1,
         bos_token_id=2,
         decoder_start_token_id=1,
         forced_eos_token_id=1,
     )
-    BartForConditionalGeneration(config).save_pretrained(directory)
-    return directory

@@ -1,0 +1,421 @@
+"""The benchmark behind `make bench`: quality and speed against the anchors.
+
+Every system runs on the same articles in the same run; speed rows run each
+system in a fresh process, so that its peak RSS is its own. Writes
+bench/results.json, bench/REPORT.md and bench/quality_vs_speed.png.
+
+    python -m summarize.bench [--full] [--out bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from summarize import __version__, anchors
+from summarize.evaluate import SCORER_SETTINGS, Example, aggregate, dataset_sha256, load_examples, rouge_per_doc
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = Path(os.environ.get("SUMMARIZE_EVAL_DIR", ROOT.parent / "shared" / "eval"))
+# (name, file, reference field, task, rows in `make bench`; None = all)
+TASKS = [
+    ("cnndm", "cnndm_dev.jsonl", "reference", "paragraph", None),
+    ("xsum", "xsum_dev.jsonl", "reference", "paragraph", 200),
+    ("bbc_headlines", "bbc_headlines_dev.jsonl", "title", "headline", 300),
+]
+# The abstractive speed test: the t5-small shape with random weights, fixed
+# output lengths, greedy decoding, for both us and the recipe.
+T5_SMALL_SHAPE = {
+    "d_model": 512,
+    "d_ff": 2048,
+    "d_kv": 64,
+    "num_heads": 8,
+    "num_layers": 6,
+    "num_decoder_layers": 6,
+    "vocab_size": 32128,
+    "relative_attention_num_buckets": 32,
+}
+FIXED = {
+    "headline": {"num_beams": 1, "min_new_tokens": 16, "max_new_tokens": 16},
+    "paragraph": {"num_beams": 1, "min_new_tokens": 64, "max_new_tokens": 64},
+}
+INPUT_TOKENS = 512
+
+
+def ours(task: str) -> Callable[[str], str]:
+    """Our TextRank engine, returning the output the task scores."""
+    from summarize.summarizer import Summarizer
+
+    summarizer = Summarizer(method="textrank")
+    return lambda text: getattr(summarizer.summarize(text), task)
+
+
+def quality_systems(task: str) -> dict[str, Callable[[], Callable[[str], str]]]:
+    """Factories of the systems scored on a task, ours first."""
+    if task == "headline":
+        return {
+            "summarize textrank": lambda: ours("headline"),
+            "first sentence, 12 words": lambda: anchors.first_words(12),
+        }
+    return {
+        "summarize textrank": lambda: ours("paragraph"),
+        "Lead-3": lambda: anchors.lead(3),
+        "summa TextRank (60 words)": lambda: anchors.summa_textrank(60),
+        "sumy TextRank (3 sentences)": lambda: anchors.sumy_system("textrank"),
+        "sumy LexRank (3 sentences)": lambda: anchors.sumy_system("lexrank"),
+    }
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _latencies(run: Callable[[str], Any], texts: list[str], repeats: int) -> list[float]:
+    run(texts[0])  # warm-up: imports and caches are not throughput
+    times = []
+    for _ in range(repeats):
+        for text in texts:
+            start = time.perf_counter()
+            run(text)
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def _speed_row(latencies: list[float], articles: int, seconds: float) -> dict[str, float]:
+    ordered = sorted(latencies)
+    return {
+        "articles_per_s": articles / seconds,
+        "p50_ms": 1000 * statistics.median(ordered),
+        "p95_ms": 1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _extractive_speed(name: str, task: str, texts: list[str], repeats: int) -> dict[str, float]:
+    run = quality_systems(task)[name]()
+    times = _latencies(run, texts, repeats)
+    return _speed_row(times, len(times), sum(times))
+
+
+# Linux keeps a process's RSS high-water mark across fork and exec, so a child
+# of this (by then large) process would report our peak as its own. Children
+# fork from a forkserver started while this process is still small.
+_CONTEXT = multiprocessing.get_context("forkserver")
+
+
+def _in_child(func: Callable[..., Any], *args: Any) -> Any:
+    """Runs func in a fresh process, so that its peak RSS is its own."""
+    with _CONTEXT.Pool(1) as pool:
+        return pool.apply(func, args)
+
+
+def _tiny_tokenizer_dir(texts: list[str], directory: Path) -> None:
+    """A sentencepiece tokenizer trained on the articles (no real t5 vocabulary here)."""
+    import io
+
+    import sentencepiece as spm
+    from transformers import T5Tokenizer
+
+    buffer = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(texts),
+        model_writer=buffer,
+        vocab_size=8000,
+        model_type="unigram",
+        pad_id=0,
+        eos_id=1,
+        unk_id=2,
+        bos_id=-1,
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
+    processor = spm.SentencePieceProcessor(model_proto=buffer.getvalue())
+    vocab = [(processor.id_to_piece(i), processor.get_score(i)) for i in range(processor.get_piece_size())]
+    T5Tokenizer(vocab=vocab, extra_ids=0).save_pretrained(directory)
+
+
+def _random_t5_small(directory: Path, texts: list[str]) -> None:
+    import torch
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    _tiny_tokenizer_dir(texts, directory)
+    torch.manual_seed(0)
+    config = T5Config(**T5_SMALL_SHAPE, decoder_start_token_id=0, pad_token_id=0, eos_token_id=1)
+    T5ForConditionalGeneration(config).save_pretrained(directory)
+
+
+def _abstractive_speed(
+    directory: str, texts: list[str], system: str, batch_size: int, quantize: str
+) -> dict[str, float]:
+    import torch
+
+    torch.set_num_threads(os.cpu_count() or 1)
+    from summarize.models import ModelSpec
+    from summarize.schema import Document, Options
+    from summarize.seq2seq import load_engine
+
+    opts = Options(model=directory, method="abstractive", device="cpu", batch_size=batch_size, quantize=quantize)
+    engine = load_engine(opts)
+    engine.spec = ModelSpec(
+        engine.spec.name,
+        None,
+        prefix="summarize: ",
+        max_input_tokens=INPUT_TOKENS,
+        headline=dict(FIXED["headline"]),
+        paragraph=dict(FIXED["paragraph"]),
+    )
+    engine.max_input = INPUT_TOKENS
+    if system == "recipe":
+        run = anchors.transformers_recipe(engine.model, engine.tokenizer, "summarize: ", INPUT_TOKENS, FIXED)
+        times = _latencies(run, texts, 1)
+        return _speed_row(times, len(times), sum(times))
+    engine.summarize_batch([Document("warm", texts[0])], opts)
+    docs = [Document(str(i), t) for i, t in enumerate(texts)]
+    start = time.perf_counter()
+    engine.summarize_batch(docs, opts)
+    seconds = time.perf_counter() - start
+    # Per-article latency in a batched run is the batch's time: what a caller waits.
+    per_batch = seconds / max(1, -(-len(texts) // batch_size))
+    return _speed_row([per_batch] * len(texts), len(texts), seconds)
+
+
+def _fit_inputs(directory: Path, texts: list[str]) -> list[str]:
+    """Cuts each article to the input limit, so both sides encode the same tokens."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(directory)
+    out = []
+    for text in texts:
+        ids = tokenizer("summarize: " + text, add_special_tokens=False)["input_ids"][: INPUT_TOKENS - 16]
+        out.append(
+            tokenizer.decode(ids, skip_special_tokens=True).removeprefix("summarize: ").removeprefix("summarize:")
+        )
+    return out
+
+
+def run_quality(full: bool, notes: list[str]) -> tuple[list[dict[str, Any]], dict[str, list[Example]]]:
+    rows: list[dict[str, Any]] = []
+    data: dict[str, list[Example]] = {}
+    for name, filename, field, task, limit in TASKS:
+        path = EVAL_DIR / filename
+        if not path.exists():
+            notes.append(f"{path} not found: no quality figures for {name}")
+            continue
+        examples = load_examples(path, field, None if full else limit)
+        data[name] = examples
+        references = [e.reference for e in examples]
+        signature = f"data={name}:{len(examples)}:sha256={dataset_sha256(path)[:12]}|{SCORER_SETTINGS}"
+        for system, factory in quality_systems(task).items():
+            run = factory()
+            outputs = [run(e.article) for e in examples]
+            scores = aggregate(rouge_per_doc(outputs, references), outputs)
+            rows.append({"dataset": name, "task": task, "system": system, "signature": signature, **scores})
+            print(
+                f"  {name:14} {system:30} "
+                + "/".join(f"{scores[k]['mean']:.1f}" for k in ("rouge1", "rouge2", "rougeLsum")),
+                flush=True,
+            )
+        if task == "paragraph":
+            rows.append(
+                {
+                    "dataset": name,
+                    "task": task,
+                    "system": "summarize abstractive (t5-small)",
+                    "signature": signature,
+                    "status": "no weights: pretrained weights cannot be had on this machine",
+                }
+            )
+    return rows, data
+
+
+def run_speed(data: dict[str, list[Example]], full: bool, notes: list[str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    if "cnndm" in data:
+        texts = [e.article for e in data["cnndm"]]
+        source = "cnndm"
+    else:
+        texts = [p.read_text() for p in sorted((ROOT / "seeds").glob("*.txt"))]
+        source = "seeds"
+        notes.append("eval data absent: speed measured on seeds/")
+    repeats = 3 if len(texts) < 100 else 1
+    for system in quality_systems("paragraph"):
+        row = _in_child(_extractive_speed, system, "paragraph", texts, repeats)
+        rows.append({"group": "extractive", "system": system, "data": source, "articles": len(texts) * repeats, **row})
+        print(
+            f"  {system:30} {row['articles_per_s']:8.1f} art/s  p50 {row['p50_ms']:.2f} ms  RSS {row['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
+    n = 64 if full else 32
+    with tempfile.TemporaryDirectory() as tmp:
+        _random_t5_small(Path(tmp), texts)
+        inputs = _fit_inputs(Path(tmp), (texts * 4)[:64])
+        plan = [
+            ("transformers recipe (per article)", "recipe", 1, "none", n),
+            ("summarize abstractive, batch 16", "ours", 16, "none", n),
+            ("summarize abstractive, batch 16, int8", "ours", 16, "int8", n),
+        ]
+        plan += [(f"summarize abstractive, batch {b} (scaling)", "ours", b, "none", 64) for b in (1, 4, 16, 64)]
+        for label, system, batch, quantize, count in plan:
+            row = _in_child(_abstractive_speed, tmp, inputs[:count], system, batch, quantize)
+            rows.append(
+                {
+                    "group": "abstractive",
+                    "system": label,
+                    "data": f"{source} (t5-small shape, random weights)",
+                    "articles": count,
+                    "batch_size": batch,
+                    "quantize": quantize,
+                    **row,
+                }
+            )
+            print(f"  {label:42} {row['articles_per_s']:6.2f} art/s  RSS {row['peak_rss_mb']:.0f} MB", flush=True)
+    return rows
+
+
+def hardware() -> dict[str, Any]:
+    import torch
+
+    cpu = platform.processor() or "unknown"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "gpu": gpu,
+        "python": platform.python_version(),
+    }
+
+
+def _ratio(rows: list[dict[str, Any]], system: str, anchor: str) -> float | None:
+    by = {r["system"]: r for r in rows}
+    if system in by and anchor in by:
+        return by[system]["articles_per_s"] / by[anchor]["articles_per_s"]
+    return None
+
+
+def report(results: dict[str, Any]) -> str:
+    """The Markdown report: the quality table and the speed table, with ratios."""
+    lines = [
+        f"# Benchmark report\n\n{results['date']} · `{results['command']}` · summarize {results['version']}\n",
+        f"Hardware: {results['hardware']['cpu']}, {results['hardware']['cores']} cores, "
+        f"torch {results['hardware']['torch']} ({results['hardware']['torch_threads']} threads), "
+        f"GPU: {results['hardware']['gpu'] or 'none'}\n",
+        "## Quality (ROUGE F1 x 100, 95% bootstrap CI on R1)\n",
+        "| dataset | task | system | R1 | R2 | RLsum | R1 95% CI | mean words |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in results["quality"]:
+        if "status" in row:
+            lines.append(f"| {row['dataset']} | {row['task']} | {row['system']} | {row['status']} | | | | |")
+            continue
+        ci = row["rouge1"]["ci95"]
+        lines.append(
+            f"| {row['dataset']} | {row['task']} | {row['system']} | {row['rouge1']['mean']:.2f} | "
+            f"{row['rouge2']['mean']:.2f} | {row['rougeLsum']['mean']:.2f} | {ci[0]:.1f}–{ci[1]:.1f} | "
+            f"{row['length_words']['mean']:.0f} |"
+        )
+    lines += [
+        "",
+        "## Speed\n",
+        "| group | system | articles/s | p50 ms | p95 ms | peak RSS MB | vs anchor |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    extractive = [r for r in results["speed"] if r["group"] == "extractive"]
+    abstractive = [r for r in results["speed"] if r["group"] == "abstractive"]
+    for row in results["speed"]:
+        anchor = "summa TextRank (60 words)" if row["group"] == "extractive" else "transformers recipe (per article)"
+        group = extractive if row["group"] == "extractive" else abstractive
+        ratio = _ratio(group, row["system"], anchor) if row["system"].startswith("summarize") else None
+        lines.append(
+            f"| {row['group']} | {row['system']} | {row['articles_per_s']:.2f} | {row['p50_ms']:.1f} | "
+            f"{row['p95_ms']:.1f} | {row['peak_rss_mb']:.0f} | {f'{ratio:.1f}x {anchor}' if ratio else ''} |"
+        )
+    lines += ["", "Notes:", *[f"- {note}" for note in results["notes"]]]
+    return "\n".join(lines) + "\n"
+
+
+def plot(results: dict[str, Any], path: Path) -> None:
+    """Scatter: articles/s (log x) against ROUGE-1 on CNN/DailyMail, one point per system."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    quality = {
+        r["system"]: r["rouge1"]["mean"] for r in results["quality"] if r.get("dataset") == "cnndm" and "rouge1" in r
+    }
+    speed = {r["system"]: r["articles_per_s"] for r in results["speed"] if r["group"] == "extractive"}
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for system in quality.keys() & speed.keys():
+        ours_point = system.startswith("summarize")
+        ax.scatter(speed[system], quality[system], s=80, color="tab:red" if ours_point else "tab:blue", zorder=3)
+        ax.annotate(system, (speed[system], quality[system]), textcoords="offset points", xytext=(6, 4), fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("articles per second (log scale, CPU)")
+    ax.set_ylabel("ROUGE-1 on CNN/DailyMail")
+    ax.set_title("Quality against speed: paragraph summaries")
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="every row of every dataset")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench")
+    args = parser.parse_args(argv)
+    notes = [
+        "sumy is fed our sentence splitter and tokeniser: its NLTK data cannot be downloaded here.",
+        "pytextrank is not run: it needs a spaCy language model, which cannot be downloaded here.",
+        "Abstractive speed: t5-small shape (60M parameters) with random weights, greedy, fixed output "
+        f"lengths ({FIXED['headline']['max_new_tokens']} headline + {FIXED['paragraph']['max_new_tokens']} "
+        f"paragraph tokens), inputs cut to {INPUT_TOKENS} tokens, identical for us and the recipe.",
+        "Abstractive quality needs real weights, which these machines cannot download: listed as 'no weights'.",
+    ]
+    started = time.time()
+    baseline = _in_child(_peak_rss_mb)  # starts the forkserver while we are small
+    notes.append(f"peak RSS is per process; an idle child process measures {baseline:.0f} MB.")
+    print("quality:", flush=True)
+    quality, data = run_quality(args.full, notes)
+    print("speed:", flush=True)
+    speed = run_speed(data, args.full, notes)
+    results = {
+        "version": __version__,
+        "date": date.today().isoformat(),
+        "command": "make bench-full" if args.full else "make bench",
+        "hardware": hardware(),
+        "quality": quality,
+        "speed": speed,
+        "notes": notes,
+        "seconds": round(time.time() - started, 1),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    text = report(results)
+    (args.out / "REPORT.md").write_text(text)
+    plot(results, args.out / "quality_vs_speed.png")
+    print("\n" + text)
+    print(f"wrote {args.out}/results.json, REPORT.md, quality_vs_speed.png in {results['seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
