@@ -115,6 +115,21 @@ def _extractive_speed(name: str, task: str, texts: list[str], repeats: int) -> d
 _CONTEXT = multiprocessing.get_context("forkserver")
 
 
+def _parallel_speed(texts: list[str], repeats: int, workers: int) -> dict[str, float]:
+    """Our TextRank over whole batches shared by `workers` processes."""
+    from summarize.summarizer import Summarizer
+
+    summarizer = Summarizer(method="textrank", workers=workers, batch_size=len(texts))
+    list(summarizer.summarize_many(texts))  # warm-up: starts the workers
+    start = time.perf_counter()
+    for _ in range(repeats):
+        list(summarizer.summarize_many(texts))
+    seconds = time.perf_counter() - start
+    count = len(texts) * repeats
+    # Per-article latency here is amortised: the batch's time over its size.
+    return _speed_row([seconds / count] * count, count, seconds)
+
+
 def _in_child(func: Callable[..., Any], *args: Any) -> Any:
     """Runs func in a fresh process, so that its peak RSS is its own."""
     with _CONTEXT.Pool(1) as pool:
@@ -257,6 +272,12 @@ def run_speed(data: dict[str, list[Example]], full: bool, notes: list[str]) -> l
             f"  {system:30} {row['articles_per_s']:8.1f} art/s  p50 {row['p50_ms']:.2f} ms  RSS {row['peak_rss_mb']:.0f} MB",
             flush=True,
         )
+    workers = os.cpu_count() or 1
+    if workers > 1:
+        row = _in_child(_parallel_speed, texts, 3, workers)
+        label = f"summarize textrank, {workers} workers"
+        rows.append({"group": "extractive", "system": label, "data": source, "articles": len(texts) * 3, **row})
+        print(f"  {label:30} {row['articles_per_s']:8.1f} art/s  RSS {row['peak_rss_mb']:.0f} MB (parent)", flush=True)
     n = 64 if full else 32
     with tempfile.TemporaryDirectory() as tmp:
         _random_t5_small(Path(tmp), texts)

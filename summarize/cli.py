@@ -53,6 +53,9 @@ OPTION_PARAMS = [
     ),
     _option("--quantize", DEFAULTS.quantize, str, f"{' | '.join(QUANTIZE)}: int8 quantises Linear layers on the CPU."),
     _option("--threads", DEFAULTS.threads, int | None, "torch CPU threads."),
+    _option(
+        "--workers", DEFAULTS.workers, int, "Processes sharing each TextRank batch (use with a large --batch-size)."
+    ),
     _option("--allow-download", DEFAULTS.allow_download, bool, "Fetch the model from the hub when it is not cached."),
 ]
 

@@ -86,6 +86,7 @@ class Options:
       max_input_tokens: model input limit; None takes the registry's value.
       quantize: "none" or "int8" (dynamic quantisation on the CPU).
       threads: torch CPU threads; None leaves torch's default.
+      workers: processes that share a TextRank batch (1: this process only).
       allow_download: let the model be fetched from the hub.
       faithfulness: check generated text against the source.
     """
@@ -101,6 +102,7 @@ class Options:
     max_input_tokens: int | None = None
     quantize: str = "none"
     threads: int | None = None
+    workers: int = 1
     allow_download: bool = False
     faithfulness: bool = True
 
@@ -111,7 +113,7 @@ class Options:
             raise UsageError(f"unknown device {self.device!r}; choose one of {', '.join(DEVICES)}")
         if self.quantize not in QUANTIZE:
             raise UsageError(f"unknown quantize {self.quantize!r}; choose one of {', '.join(QUANTIZE)}")
-        for name in ("headline_words", "paragraph_words", "batch_size"):
+        for name in ("headline_words", "paragraph_words", "batch_size", "workers"):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name.replace('_', '-')} must be at least 1")
         if self.sentences is not None and self.sentences < 1:

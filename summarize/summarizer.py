@@ -107,7 +107,7 @@ class Summarizer:
             return engine.summarize_batch(docs, self.options)
         except Exception as err:  # noqa: BLE001 - any engine failure is contained
             if len(docs) > 1:
-                log.warning("batch of %d failed (%s); retrying in halves", len(docs), err)
+                log.info("batch of %d failed (%s); retrying in halves", len(docs), err)
                 half = len(docs) // 2
                 return self._summarize(engine, docs[:half]) + self._summarize(engine, docs[half:])
             return [self._recover(engine, docs[0], err)]

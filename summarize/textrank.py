@@ -9,9 +9,13 @@ and emitted in document order. The headline compresses the best sentence.
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import re
-from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import repeat
 
 import numpy as np
 
@@ -24,6 +28,8 @@ from summarize.text import (
     strip_dateline,
     word_count,
 )
+
+log = logging.getLogger(__name__)
 
 # Ranking a graph costs O(n^2) in sentences; news puts what matters first, so
 # only this many sentences are ranked, and the summary's notes say so.
@@ -40,28 +46,34 @@ MAX_OVERLAP = 0.8
 MIN_WORDS = 6
 
 
-def similarity_matrix(terms: Sequence[Sequence[str]]) -> np.ndarray:
-    """TF-IDF cosine similarity between sentences.
+def term_counts(terms: Sequence[Sequence[str]]) -> tuple[np.ndarray, dict[str, int]]:
+    """The sentence-by-term count matrix.
 
     Args:
       terms: the content terms of each sentence.
 
     Returns:
+      (counts, vocab): an n x v matrix, and each term's column.
+    """
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(term, len(vocab)) for term in sentence] for sentence in terms]
+    n, v = len(terms), max(1, len(vocab))
+    rows = np.repeat(np.arange(n), [len(x) for x in ids])
+    cols = np.fromiter((i for x in ids for i in x), dtype=np.int64, count=len(rows))
+    return np.bincount(rows * v + cols, minlength=n * v).reshape(n, v).astype(float), vocab
+
+
+def similarity_matrix(counts: np.ndarray) -> np.ndarray:
+    """TF-IDF cosine similarity between sentences.
+
+    Args:
+      counts: the sentence-by-term count matrix from `term_counts`.
+
+    Returns:
       An n x n float matrix with a zero diagonal.
     """
-    n = len(terms)
-    vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, sentence in enumerate(terms):
-        for term in sentence:
-            rows.append(i)
-            cols.append(vocab.setdefault(term, len(vocab)))
-    if not vocab:
-        return np.zeros((n, n))
-    counts = np.zeros((n, len(vocab)))
-    np.add.at(counts, (rows, cols), 1.0)
-    df = np.count_nonzero(counts, axis=0)
+    n = counts.shape[0]
+    df = np.maximum(np.count_nonzero(counts, axis=0), 1)
     weights = np.log1p(counts) * (np.log((n + 1) / df) + 1.0)
     norms = np.linalg.norm(weights, axis=1, keepdims=True)
     weights /= np.where(norms == 0, 1.0, norms)
@@ -158,12 +170,44 @@ def _is_title(sentences: Sequence[str]) -> bool:
     return len(sentences) > 1 and not _TERMINAL.search(first) and 4 <= word_count(first) <= 20
 
 
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool kept for the life of the process, one per size.
+
+    Workers fork from a forkserver, not from this process, which may hold torch
+    and its threads; each pays its imports once, on its first document.
+    """
+    if workers not in _POOLS:
+        _POOLS[workers] = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_one_blas_thread
+        )
+    return _POOLS[workers]
+
+
+def _one_blas_thread() -> None:
+    # Our matrices are tiny: BLAS threads only spin, and with several workers
+    # they fight over the same cores (2 workers ran slower than 1 without this).
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
 class TextRankEngine:
     """Extractive summaries with no model weights."""
 
     name = "textrank"
 
     def summarize_batch(self, docs: Sequence[Document], opts: Options) -> list[Summary]:
+        if opts.workers > 1 and len(docs) >= 2 * opts.workers:
+            chunk = max(1, len(docs) // (4 * opts.workers))
+            try:
+                return list(_pool(opts.workers).map(self.summarize_one, docs, repeat(opts, len(docs)), chunksize=chunk))
+            except BrokenProcessPool as err:
+                # Workers that cannot start (or died) must not cost the batch.
+                _POOLS.pop(opts.workers, None)
+                log.warning("TextRank workers unavailable (%s); continuing in this process", err)
         return [self.summarize_one(doc, opts) for doc in docs]
 
     def summarize_one(self, doc: Document, opts: Options) -> Summary:
@@ -182,8 +226,8 @@ class TextRankEngine:
         if not sentences:
             raise ValueError("no text to summarise")
         sentences[0] = strip_dateline(sentences[0])
-        terms = [content_terms(s) for s in sentences]
-        sim = similarity_matrix(terms)
+        counts, vocab = term_counts([content_terms(s) for s in sentences])
+        sim = similarity_matrix(counts)
         scores = rank(sim)
         lengths = [word_count(s) for s in sentences]
         has_title = _is_title(sentences)
@@ -197,6 +241,6 @@ class TextRankEngine:
             headline = clean_headline(sentences[0], opts.headline_words)
         else:
             best = max(chosen, key=lambda i: scores[i])
-            weights = Counter(term for sentence_terms in terms for term in sentence_terms)
-            headline = compress(sentences[best], opts.headline_words, weights)
+            totals = counts.sum(axis=0)
+            headline = compress(sentences[best], opts.headline_words, {t: totals[i] for t, i in vocab.items()})
         return Summary(doc.id, headline, paragraph, self.name, None, notes)

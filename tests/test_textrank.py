@@ -7,7 +7,7 @@ from conftest import ARTICLE, SEED
 
 from summarize.schema import Document, Options
 from summarize.text import normalize, split_sentences
-from summarize.textrank import TextRankEngine, rank, similarity_matrix
+from summarize.textrank import TextRankEngine, rank, similarity_matrix, term_counts
 
 
 def summarize(text: str, **options: object) -> object:
@@ -16,7 +16,7 @@ def summarize(text: str, **options: object) -> object:
 
 def test_pagerank_favours_central_and_early_sentences() -> None:
     terms = [["budget", "school"], ["budget", "road"], ["budget", "school", "road"], ["weather"]]
-    scores = rank(similarity_matrix(terms))
+    scores = rank(similarity_matrix(term_counts(terms)[0]))
     assert np.isclose(scores.sum(), 1.0)
     assert scores[3] == scores.min()
 
@@ -62,3 +62,12 @@ def test_twenty_megabytes_in_bounded_time() -> None:
     # Bounded, not timed: the whole 20 MB must not be ranked.
     assert time.perf_counter() - start < 60
     assert any("long input" in note for note in summary.notes)
+
+
+def test_workers_give_the_same_output() -> None:
+    texts = [SEED.read_text(), ARTICLE] * 4
+    docs = [Document(str(i), t) for i, t in enumerate(texts)]
+    engine = TextRankEngine()
+    serial = engine.summarize_batch(docs, Options())
+    parallel = engine.summarize_batch(docs, Options(workers=2))
+    assert [(s.id, s.headline, s.paragraph) for s in serial] == [(s.id, s.headline, s.paragraph) for s in parallel]
