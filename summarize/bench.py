@@ -37,7 +37,7 @@ TASKS = [
 ]
 # The abstractive speed test: the t5-small shape with random weights, fixed
 # output lengths, greedy decoding, for both us and the recipe.
-T5_SMALL_SHAPE = {
+T5_SMALL_SHAPE: dict[str, Any] = {
     "d_model": 512,
     "d_ff": 2048,
     "d_kv": 64,
@@ -167,7 +167,8 @@ def _random_t5_small(directory: Path, texts: list[str]) -> None:
 
     _tiny_tokenizer_dir(texts, directory)
     torch.manual_seed(0)
-    config = T5Config(**T5_SMALL_SHAPE, decoder_start_token_id=0, pad_token_id=0, eos_token_id=1)
+    special_ids: dict[str, Any] = {"decoder_start_token_id": 0, "pad_token_id": 0, "eos_token_id": 1}
+    config = T5Config(**T5_SMALL_SHAPE, **special_ids)
     T5ForConditionalGeneration(config).save_pretrained(directory)
 
 
@@ -215,7 +216,7 @@ def _fit_inputs(directory: Path, texts: list[str]) -> list[str]:
     for text in texts:
         ids = tokenizer("summarize: " + text, add_special_tokens=False)["input_ids"][: INPUT_TOKENS - 16]
         out.append(
-            tokenizer.decode(ids, skip_special_tokens=True).removeprefix("summarize: ").removeprefix("summarize:")
+            str(tokenizer.decode(ids, skip_special_tokens=True)).removeprefix("summarize: ").removeprefix("summarize:")
         )
     return out
 
@@ -269,7 +270,8 @@ def run_speed(data: dict[str, list[Example]], full: bool, notes: list[str]) -> l
         row = _in_child(_extractive_speed, system, "paragraph", texts, repeats)
         rows.append({"group": "extractive", "system": system, "data": source, "articles": len(texts) * repeats, **row})
         print(
-            f"  {system:30} {row['articles_per_s']:8.1f} art/s  p50 {row['p50_ms']:.2f} ms  RSS {row['peak_rss_mb']:.0f} MB",
+            f"  {system:30} {row['articles_per_s']:8.1f} art/s  p50 {row['p50_ms']:.2f} ms  "
+            f"RSS {row['peak_rss_mb']:.0f} MB",
             flush=True,
         )
     workers = os.cpu_count() or 1

@@ -218,7 +218,7 @@ def models_list(as_json: Annotated[bool, typer.Option("--json", help="Machine-re
     from summarize.models import cached_path, registry_specs
 
     rows = [
-        {"name": s.name, "hub_id": s.hub_id, "revision": s.revision, "available": cached_path(s) is not None}
+        {"name": s.name, "hub_id": s.hub_id or s.path, "revision": s.revision, "available": cached_path(s) is not None}
         for s in registry_specs()
     ]
     if as_json:
@@ -226,7 +226,9 @@ def models_list(as_json: Annotated[bool, typer.Option("--json", help="Machine-re
         return
     typer.echo(f"{'name':22} {'hub id':32} {'revision':10} available")
     for row in rows:
-        typer.echo(f"{row['name']:22} {row['hub_id']:32} {row['revision']:10} {'yes' if row['available'] else 'no'}")
+        typer.echo(
+            f"{row['name']:22} {row['hub_id'] or '-':32} {row['revision']:10} {'yes' if row['available'] else 'no'}"
+        )
 
 
 @models_app.command("pull")
@@ -281,6 +283,51 @@ def eval_command(
     typer.echo(f"{'length':12} {lengths['mean']:7.1f}  p95 {lengths['p95']:.0f} words")
     typer.echo(f"{'unfaithful':12} {100 * result['unfaithful_rate']:6.1f}%  (invented number, name or quote)")
     typer.echo(f"signature: {result['signature']}")
+
+
+@tools.command("bench")
+def bench_command(
+    full: Annotated[bool, typer.Option("--full", help="Every row of every dataset.")] = False,
+    out: Annotated[Path, typer.Option("--out", help="Where the artefacts go.")] = Path("bench"),
+) -> None:
+    """Quality and speed against the anchors (what `make bench` runs)."""
+    try:
+        from summarize.bench import main as bench_main
+    except ImportError as err:
+        _usage_error(f"{err.name} is missing: install the bench extra, pip install 'summarize[bench]'")
+    raise typer.Exit(bench_main([*(["--full"] if full else []), "--out", str(out)]))
+
+
+@tools.command("serve")
+@with_options
+def serve_command(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; loopback unless you say otherwise.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    batch_wait_ms: Annotated[float, typer.Option("--batch-wait-ms", help="Wait this long to fill a batch.")] = 10,
+    max_batch: Annotated[int, typer.Option("--max-batch", help="Most documents per engine batch.")] = 16,
+    max_queue: Annotated[int, typer.Option("--max-queue", help="Most documents waiting; then 503.")] = 256,
+    max_body_mb: Annotated[float, typer.Option("--max-body-mb", help="Largest request body; then 413.")] = 2.0,
+    timeout_s: Annotated[float, typer.Option("--timeout-s", help="Longest a request may take; then 504.")] = 60,
+    *,
+    options: Options,
+) -> None:
+    """Run the HTTP service (needs the serve extra: pip install 'summarize[serve]')."""
+    _setup_logging(quiet=False)
+    logging.getLogger("summarize").setLevel(logging.INFO)
+    try:
+        import uvicorn
+
+        from summarize.serve import ServeSettings, create_app
+    except ImportError as err:
+        _usage_error(f"{err.name} is missing: install the serve extra, pip install 'summarize[serve]'")
+    if min(max_batch, max_queue, port) < 1 or batch_wait_ms < 0 or max_body_mb <= 0 or timeout_s <= 0:
+        _usage_error("--max-batch, --max-queue, --port, --max-body-mb and --timeout-s must be positive")
+    settings = ServeSettings(batch_wait_ms, max_batch, max_queue, int(max_body_mb * 1024 * 1024), timeout_s)
+    # uvicorn stops accepting on SIGTERM, lets requests in flight finish, then
+    # runs the app's shutdown, which drains the batcher.
+    uvicorn.run(create_app(options, settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
 
 
 SUBCOMMANDS = frozenset({"eval", "models", "bench", "serve"})

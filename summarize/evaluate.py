@@ -20,6 +20,8 @@ from summarize.schema import Document, Options
 from summarize.text import normalize, split_sentences, word_count
 
 ROUGE_TYPES: tuple[str, ...] = ("rouge1", "rouge2", "rougeLsum")
+# The options that change a score, in the signature.
+SIGNATURE_OPTIONS = ("headline_words", "paragraph_words", "sentences", "num_beams", "max_input_tokens", "quantize")
 SCORER_SETTINGS = "rouge-score:use_stemmer=True,F1x100,Lsum=summarize.text"
 
 
@@ -194,7 +196,7 @@ def evaluate(
         if summarizer.model
         else "-"
     )
-    opts = f"headline_words={options.headline_words},paragraph_words={options.paragraph_words},sentences={options.sentences},num_beams={options.num_beams}"
+    opts = ",".join(f"{name}={getattr(options, name)}" for name in SIGNATURE_OPTIONS)
     result["signature"] = (
         f"summarize:{__version__}|task:{task}|method:{method}|model:{model}|{opts}"
         f"|data:{Path(path).name}:{len(examples)}:sha256={dataset_sha256(path)[:16]}|{SCORER_SETTINGS}"

@@ -18,12 +18,17 @@ MIN_HEADLINE_WORDS = 4
 
 _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|weekend|today|tonight|yesterday)"
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_WHEN = rf"(?:{_DAYS}|{_MONTHS}(?: \d{{1,2}})?|\d{{4}}|week|month|year|night|morning|afternoon|evening|season|decade|quarter|half)"
+_PERIODS = r"(?:week|month|year|night|morning|afternoon|evening|season|decade|quarter|half)"
+_WHEN = rf"(?:{_DAYS}|{_MONTHS}(?: \d{{1,2}})?|\d{{4}}|{_PERIODS})"
 
 _PAREN = re.compile(r"\s*[(\[][^()\[\]]{0,80}[)\]]")
-_SAID_VERB = r"(?:said|says|say|told \w+|reported|reports|announced|claimed|claims|added|warned|confirmed|revealed|insisted|believe[sd]?)"
+_SAID_VERB = (
+    r"(?:said|says|say|told \w+|reported|reports|announced|claimed|claims|added|warned|confirmed|revealed|"
+    r"insisted|believe[sd]?)"
+)
 _ATTRIBUTION_TAIL = re.compile(
-    rf",?\s+(?:(?:the|a|an|its|his|her|their)\s+)?[\w .'-]{{0,60}}?\s+{_SAID_VERB}(?:\s+(?:on|last|this|in)\s+\w+)?\s*[.]?$"
+    rf",?\s+(?:(?:the|a|an|its|his|her|their)\s+)?[\w .'-]{{0,60}}?\s+{_SAID_VERB}"
+    r"(?:\s+(?:on|last|this|in)\s+\w+)?\s*[.]?$"
     r"|,?\s+(?:according to|reports? claim|a report says|figures show|officials? said)\b.*$",
     re.IGNORECASE,
 )
@@ -32,7 +37,8 @@ _ATTRIBUTION_HEAD = re.compile(
     re.IGNORECASE,
 )
 _LEAD_TIME = re.compile(
-    rf"^(?:on|last|this|earlier|late|early|in|by|at the end of|over the)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?{_WHEN}\b[^,]{{0,30}},\s+",
+    r"^(?:on|last|this|earlier|late|early|in|by|at the end of|over the)\s+"
+    rf"(?:the\s+)?(?:\w+\s+){{0,2}}?{_WHEN}\b[^,]{{0,30}},\s+",
     re.IGNORECASE,
 )
 _LEAD_CLAUSE = re.compile(
@@ -45,7 +51,8 @@ _APPOSITIVE = re.compile(
     re.IGNORECASE,
 )
 _TIME_PHRASE = re.compile(
-    rf"\s+(?:on|last|this|earlier|in|early|late|next|since|for the|over the|during)\s+(?:the\s+)?(?:\w+\s+)?{_WHEN}\b(?:'s)?",
+    r"\s+(?:on|last|this|earlier|in|early|late|next|since|for the|over the|during)\s+"
+    rf"(?:the\s+)?(?:\w+\s+)?{_WHEN}\b(?:'s)?",
     re.IGNORECASE,
 )
 # Headline style: "X has been arrested" -> "X arrested", "X has raised" ->
@@ -174,10 +181,10 @@ def compress(sentence: str, max_words: int, weights: Mapping[str, float] | None 
         return clean_headline(original, max_words)
     if weights:
         tokens = headline.split()
-        shorter = (
+        cuts = (
             clean_headline(" ".join(tokens[:i]), max_words)
             for i in range(MIN_HEADLINE_WORDS, len(tokens))
             if _boundary_rank(tokens, i) is not None
         )
-        headline = max([headline, *shorter], key=lambda h: _salience(h, weights))
+        headline = max([headline, *cuts], key=lambda h: _salience(h, weights))
     return headline

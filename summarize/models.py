@@ -32,7 +32,7 @@ class ModelSpec:
 
     Attributes:
       name: the registry name, hub id or directory given by the user.
-      hub_id: the Hugging Face repository id (None for a bare directory).
+      hub_id: the Hugging Face repository id (None for a local model).
       revision: the hub revision to load.
       prefix: text put before each article.
       max_input_tokens: the model's input limit.
@@ -43,6 +43,7 @@ class ModelSpec:
     name: str
     hub_id: str | None
     revision: str = "main"
+    path: str | None = None
     prefix: str = ""
     max_input_tokens: int = 512
     headline: dict[str, Any] = field(default_factory=dict)
@@ -51,12 +52,21 @@ class ModelSpec:
 
 @lru_cache(maxsize=1)
 def load_registry() -> dict[str, dict[str, Any]]:
-    """Reads registry.toml: {name: entry}, with the "defaults" entry."""
-    for path in REGISTRY_PATHS:
-        if path.is_file():
-            with open(path, "rb") as handle:
-                return tomllib.load(handle)
-    raise FileNotFoundError("models/registry.toml not found")
+    """Reads registry.toml: {name: entry}, with the "defaults" entry.
+
+    A file named by SUMMARIZE_REGISTRY adds entries (or replaces them): a team's
+    own fine-tuned models, say, with `path` set to their directory.
+    """
+    path = next((p for p in REGISTRY_PATHS if p.is_file()), None)
+    if path is None:
+        raise FileNotFoundError("models/registry.toml not found")
+    with open(path, "rb") as handle:
+        registry = tomllib.load(handle)
+    extra = os.environ.get("SUMMARIZE_REGISTRY")
+    if extra:
+        with open(extra, "rb") as handle:
+            registry.update(tomllib.load(handle))
+    return registry
 
 
 def _spec(name: str, entry: dict[str, Any], defaults: dict[str, Any]) -> ModelSpec:
@@ -65,6 +75,7 @@ def _spec(name: str, entry: dict[str, Any], defaults: dict[str, Any]) -> ModelSp
         name=name,
         hub_id=merged.get("hub_id"),
         revision=str(merged.get("revision", "main")),
+        path=merged.get("path"),
         prefix=str(merged.get("prefix", "")),
         max_input_tokens=int(merged.get("max_input_tokens", 512)),
         headline={k: v for k, v in merged["headline"].items() if k in GENERATION_KEYS},
@@ -117,7 +128,7 @@ def hub_offline() -> bool:
 def cached_path(spec: ModelSpec) -> Path | None:
     """The model's snapshot directory in the HF cache, or None (never touches the network)."""
     if spec.hub_id is None:
-        return None
+        return Path(spec.path) if spec.path and Path(spec.path).is_dir() else None
     from huggingface_hub import snapshot_download
 
     try:
@@ -168,7 +179,7 @@ def resolve(model: str, allow_download: bool = False) -> tuple[ModelSpec, Path]:
       ModelUnavailable: with a one-line reason and the fix.
     """
     spec = spec_for(model)
-    directory = Path(model).expanduser()
+    directory = Path(spec.path or model).expanduser()
     if spec.hub_id is None:
         if not (directory / "config.json").is_file():
             raise ModelUnavailable(f"{model} has no config.json; it is not a saved model directory")

@@ -217,7 +217,7 @@ class TextRankEngine:
           ValueError: when the document has no text.
         """
         notes = list(doc.notes)
-        sentences = []
+        sentences: list[str] = []
         for sentence in iter_sentences(normalize(doc.text)):
             if len(sentences) == MAX_SENTENCES:
                 notes.append(f"long input: ranked its first {MAX_SENTENCES} sentences")

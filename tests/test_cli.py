@@ -89,7 +89,8 @@ def test_invalid_utf8_is_replaced_with_a_note(tmp_path: Path) -> None:
 def test_html_non_english_single_sentence(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text(f"<html><body><script>x()</script><p>{ARTICLE}</p></body></html>")
     (tmp_path / "de.txt").write_text(
-        "Der Stadtrat hat am Dienstag einen neuen Haushalt beschlossen. Die Ausgaben für Schulen steigen um vier Prozent. "
+        "Der Stadtrat hat am Dienstag einen neuen Haushalt beschlossen. "
+        "Die Ausgaben für Schulen steigen um vier Prozent. "
         "Die Bürgermeisterin sprach von einem Erfolg für alle Familien der Stadt."
     )
     (tmp_path / "one.md").write_text("Just one sentence about the new budget.")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import ARTICLE, SEED
 from typer.testing import CliRunner
 
 from summarize import cli
 from summarize.evaluate import bootstrap_ci, rouge_per_doc
-
-from conftest import ARTICLE, SEED
 
 
 def _dataset(tmp_path: Path) -> Path:

@@ -38,3 +38,21 @@ def test_download_fails_fast_without_network(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(ModelUnavailable, match="cannot download"):
         download(spec_for("t5-small"))
     assert time.perf_counter() - start < 30
+
+
+def test_extra_registry_entry_with_a_local_path(tiny_t5: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarize import models
+
+    extra = tmp_path / "mine.toml"
+    extra.write_text(
+        f'[house-t5]\npath = "{tiny_t5}"\nprefix = "summarize: "\nheadline = {{ num_beams = 1, max_new_tokens = 5 }}\n'
+    )
+    monkeypatch.setenv("SUMMARIZE_REGISTRY", str(extra))
+    models.load_registry.cache_clear()
+    try:
+        spec, directory = resolve("house-t5")
+        assert directory == tiny_t5 and spec.headline["max_new_tokens"] == 5
+        assert "house-t5" in {s.name for s in registry_specs()}
+    finally:
+        monkeypatch.delenv("SUMMARIZE_REGISTRY")
+        models.load_registry.cache_clear()

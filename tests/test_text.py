@@ -70,7 +70,10 @@ def test_normalize_quotes_dashes_whitespace() -> None:
 
 
 def test_html_is_detected_and_stripped() -> None:
-    page = "<html><head><title>T</title><script>var x = 1;</script></head><body><p>First para.</p><p>Second &amp; last.</p></body></html>"
+    page = (
+        "<html><head><title>T</title><script>var x = 1;</script></head>"
+        "<body><p>First para.</p><p>Second &amp; last.</p></body></html>"
+    )
     assert looks_like_html(page)
     assert not looks_like_html("a < b and c > d")
     text = normalize(page)

@@ -1,0 +1,272 @@
+"""`make bench-serve`: load test of `summarize serve` on 127.0.0.1.
+
+A bounded asyncio client (a fixed number of requests, each with a time limit)
+drives real server processes at concurrency 1, 8 and 32: TextRank, and the
+abstractive engine on the t5-small shape with random weights and fixed output
+lengths, with micro-batching and with --max-batch 1. A soak at concurrency 32
+samples the server's RSS. Writes bench/serve.json and bench/SERVE.md.
+
+    python -m summarize.serve_bench [--soak-s 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from summarize.bench import EVAL_DIR, ROOT, _fit_inputs, _random_t5_small
+
+# Short fixed outputs keep the abstractive runs within minutes on 2 cores.
+SERVE_FIXED = {"headline": 8, "paragraph": 32}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """A `summarize serve` subprocess on a free loopback port."""
+
+    def __init__(self, args: list[str], env: dict[str, str] | None = None) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "summarize.cli", "serve", "--port", str(self.port), *args]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    def wait_ready(self, timeout_s: float = 120) -> dict[str, Any]:
+        deadline = time.time() + timeout_s
+        while time.time() < deadline:
+            try:
+                response = httpx.get(f"{self.url}/readyz", timeout=2)
+                if response.status_code == 200:
+                    return dict(response.json())
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"server on {self.url} not ready in {timeout_s} s")
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+async def load(url: str, texts: list[str], concurrency: int, requests: int, timeout_s: float = 120) -> dict[str, Any]:
+    """Sends `requests` requests with `concurrency` in flight; returns rates and latencies."""
+    latencies: list[float] = []
+    codes: dict[int, int] = {}
+    counter = iter(range(requests))
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        for i in counter:
+            start = time.perf_counter()
+            try:
+                response = await client.post(f"{url}/v1/summarize", json={"text": texts[i % len(texts)], "id": str(i)})
+                code = response.status_code
+            except httpx.HTTPError:
+                code = -1
+            latencies.append(time.perf_counter() - start)
+            codes[code] = codes.get(code, 0) + 1
+
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(timeout=timeout_s, limits=limits) as client:
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+        seconds = time.perf_counter() - start
+    ordered = sorted(latencies)
+
+    def pct(q: float) -> float:
+        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return {
+        "concurrency": concurrency,
+        "requests": requests,
+        "seconds": seconds,
+        "rps": requests / seconds,
+        "p50_ms": 1000 * statistics.median(ordered),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "codes": {str(k): v for k, v in sorted(codes.items())},
+    }
+
+
+async def soak(server: Server, texts: list[str], seconds: float, concurrency: int = 32) -> dict[str, Any]:
+    """Load at `concurrency` for `seconds`, sampling the server's RSS every few seconds."""
+    samples: list[tuple[float, float]] = []
+    stop_at = time.time() + seconds
+    total = {"requests": 0, "errors": 0}
+
+    async def worker(client: httpx.AsyncClient, n: int) -> None:
+        i = n
+        while time.time() < stop_at:
+            try:
+                response = await client.post(f"{server.url}/v1/summarize", json={"text": texts[i % len(texts)]})
+                total["errors"] += response.status_code != 200
+            except httpx.HTTPError:
+                total["errors"] += 1
+            total["requests"] += 1
+            i += concurrency
+
+    async def sampler() -> None:
+        start = time.time()
+        while time.time() < stop_at:
+            samples.append((time.time() - start, server.rss_mb()))
+            await asyncio.sleep(min(10.0, max(1.0, seconds / 30)))
+
+    async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=concurrency)) as client:
+        await asyncio.gather(sampler(), *(worker(client, n) for n in range(concurrency)))
+    rss = [mb for _, mb in samples]
+    settled = rss[len(rss) // 4 :] or rss  # after warm-up
+    return {
+        "seconds": seconds,
+        "concurrency": concurrency,
+        **total,
+        "rss_mb_samples": samples,
+        "rss_mb_first": rss[0],
+        "rss_mb_settled_min": min(settled),
+        "rss_mb_settled_max": max(settled),
+        "rss_mb_last": rss[-1],
+    }
+
+
+def _texts() -> list[str]:
+    path = EVAL_DIR / "cnndm_dev.jsonl"
+    if path.exists():
+        return [json.loads(line)["article"] for line in path.open()][:64]
+    return [p.read_text() for p in sorted((ROOT / "seeds").glob("*.txt"))]
+
+
+def _row(label: str, result: dict[str, Any]) -> str:
+    return (
+        f"| {label} | {result['concurrency']} | {result['requests']} | {result['rps']:.2f} | {result['p50_ms']:.0f} | "
+        f"{result['p95_ms']:.0f} | {result['p99_ms']:.0f} | {json.dumps(result['codes'])} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--soak-s", type=float, default=300)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench")
+    args = parser.parse_args(argv)
+    texts = _texts()
+    results: dict[str, Any] = {"date": date.today().isoformat(), "command": "make bench-serve", "runs": []}
+    lines = [
+        "| server | concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | status codes |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+
+    def record(label: str, result: dict[str, Any]) -> None:
+        results["runs"].append({"server": label, **result})
+        lines.append(_row(label, result))
+        print(lines[-1], flush=True)
+
+    server = Server(["--method", "textrank", "--max-batch", "32"])
+    try:
+        server.wait_ready()
+        for concurrency in (1, 8, 32):
+            record("textrank", asyncio.run(load(server.url, texts, concurrency, 400)))
+        print(f"soak: {args.soak_s:.0f} s at concurrency 32 ...", flush=True)
+        results["soak"] = asyncio.run(soak(server, texts, args.soak_s))
+    finally:
+        server.stop()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        model_dir = Path(tmp) / "t5-small-random"
+        _random_t5_small(model_dir, texts)
+        inputs = _fit_inputs(model_dir, texts)
+        registry = Path(tmp) / "registry.toml"
+        settings = {
+            part: f"{{ num_beams = 1, min_new_tokens = {n}, max_new_tokens = {n} }}" for part, n in SERVE_FIXED.items()
+        }
+        registry.write_text(
+            f'[bench-t5-small]\npath = "{model_dir}"\nprefix = "summarize: "\nmax_input_tokens = 512\n'
+            f"headline = {settings['headline']}\nparagraph = {settings['paragraph']}\n"
+        )
+        env = {**os.environ, "SUMMARIZE_REGISTRY": str(registry)}
+        for label, max_batch, plan in (
+            ("abstractive, micro-batching (max 16)", 16, ((1, 8), (8, 48), (32, 96))),
+            ("abstractive, --max-batch 1", 1, ((8, 48),)),
+        ):
+            server = Server(
+                [
+                    "--method",
+                    "abstractive",
+                    "--model",
+                    "bench-t5-small",
+                    "--device",
+                    "cpu",
+                    "--max-batch",
+                    str(max_batch),
+                    "--timeout-s",
+                    "600",
+                ],
+                env=env,
+            )
+            try:
+                server.wait_ready()
+                for concurrency, count in plan:
+                    record(label, asyncio.run(load(server.url, inputs, concurrency, count, timeout_s=600)))
+            finally:
+                server.stop()
+
+    by = {(r["server"], r["concurrency"]): r for r in results["runs"]}
+    batched = by[("abstractive, micro-batching (max 16)", 8)]["rps"]
+    single = by[("abstractive, --max-batch 1", 8)]["rps"]
+    results["batching_speedup_c8"] = batched / single
+    soak_result = results["soak"]
+    lost = sum(r["requests"] - r["codes"].get("200", 0) - r["codes"].get("503", 0) for r in results["runs"])
+    summary = [
+        f"Micro-batching at concurrency 8: {batched:.2f} req/s against {single:.2f} with --max-batch 1 "
+        f"({results['batching_speedup_c8']:.1f}x), abstractive, t5-small shape, random weights, greedy, "
+        f"{SERVE_FIXED['headline']} + {SERVE_FIXED['paragraph']} output tokens.",
+        f"Requests lost or failed (other than deliberate 503s): {lost}.",
+        f"Soak: {soak_result['requests']} TextRank requests in {soak_result['seconds']:.0f} s at concurrency 32, "
+        f"{soak_result['errors']} errors; server RSS {soak_result['rss_mb_first']:.0f} MB at the start, "
+        f"{soak_result['rss_mb_settled_min']:.0f}–{soak_result['rss_mb_settled_max']:.0f} MB after warm-up, "
+        f"{soak_result['rss_mb_last']:.0f} MB at the end.",
+    ]
+    report = (
+        "\n".join(
+            [
+                f"# Serving benchmark\n\n{results['date']} · `make bench-serve` · 127.0.0.1\n",
+                *lines,
+                "",
+                *[f"- {s}" for s in summary],
+            ]
+        )
+        + "\n"
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "serve.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.out / "SERVE.md").write_text(report)
+    print("\n" + report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
