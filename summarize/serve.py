@@ -33,7 +33,11 @@ log = logging.getLogger(__name__)
 
 # What a request may change; the engine, model and device belong to the server.
 REQUEST_OPTIONS = frozenset({"method", "headline_words", "paragraph_words", "sentences", "num_beams"})
-_DOC: dict[str, Any] = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}, "id": {"type": "string"}}}
+_DOC: dict[str, Any] = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {"text": {"type": "string"}, "id": {"type": "string"}},
+}
 _OPTIONS = {
     "type": "object",
     "properties": {name: {} for name in sorted(REQUEST_OPTIONS)},

@@ -176,14 +176,22 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}
 def _pool(workers: int) -> ProcessPoolExecutor:
     """A process pool kept for the life of the process, one per size.
 
-    Workers fork from a forkserver, not from this process, which may hold torch
-    and its threads; each pays its imports once, on its first document.
+    Workers are spawned (fresh interpreters), never forked from this process,
+    which may hold torch and its threads, and may itself be a forkserver child,
+    where a forkserver of its own deadlocks. Each worker pays its imports once.
     """
     if workers not in _POOLS:
         _POOLS[workers] = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_one_blas_thread
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_one_blas_thread
         )
     return _POOLS[workers]
+
+
+def shutdown_workers() -> None:
+    """Stops the worker pools. The main process does this at exit by itself; a
+    multiprocessing child must call it, or it waits for its workers forever."""
+    while _POOLS:
+        _POOLS.popitem()[1].shutdown()
 
 
 def _one_blas_thread() -> None:

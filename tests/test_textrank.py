@@ -7,7 +7,7 @@ from conftest import ARTICLE, SEED
 
 from summarize.schema import Document, Options
 from summarize.text import normalize, split_sentences
-from summarize.textrank import TextRankEngine, rank, similarity_matrix, term_counts
+from summarize.textrank import TextRankEngine, rank, shutdown_workers, similarity_matrix, term_counts
 
 
 def summarize(text: str, **options: object) -> object:
@@ -70,4 +70,5 @@ def test_workers_give_the_same_output() -> None:
     engine = TextRankEngine()
     serial = engine.summarize_batch(docs, Options())
     parallel = engine.summarize_batch(docs, Options(workers=2))
+    shutdown_workers()
     assert [(s.id, s.headline, s.paragraph) for s in serial] == [(s.id, s.headline, s.paragraph) for s in parallel]
