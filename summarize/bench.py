@@ -26,6 +26,7 @@ from typing import Any
 
 from summarize import __version__, anchors
 from summarize.evaluate import SCORER_SETTINGS, Example, aggregate, dataset_sha256, load_examples, rouge_per_doc
+from summarize.random_model import save_random_model
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = Path(os.environ.get("SUMMARIZE_EVAL_DIR", ROOT.parent / "shared" / "eval"))
@@ -153,40 +154,8 @@ def _in_child(func: Callable[..., Any], *args: Any) -> Any:
         process.join()
 
 
-def _tiny_tokenizer_dir(texts: list[str], directory: Path) -> None:
-    """A sentencepiece tokenizer trained on the articles (no real t5 vocabulary here)."""
-    import io
-
-    import sentencepiece as spm
-    from transformers import T5Tokenizer
-
-    buffer = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(texts),
-        model_writer=buffer,
-        vocab_size=8000,
-        model_type="unigram",
-        pad_id=0,
-        eos_id=1,
-        unk_id=2,
-        bos_id=-1,
-        hard_vocab_limit=False,
-        minloglevel=2,
-    )
-    processor = spm.SentencePieceProcessor(model_proto=buffer.getvalue())
-    vocab = [(processor.id_to_piece(i), processor.get_score(i)) for i in range(processor.get_piece_size())]
-    T5Tokenizer(vocab=vocab, extra_ids=0).save_pretrained(directory)
-
-
 def _random_t5_small(directory: Path, texts: list[str]) -> None:
-    import torch
-    from transformers import T5Config, T5ForConditionalGeneration
-
-    _tiny_tokenizer_dir(texts, directory)
-    torch.manual_seed(0)
-    special_ids: dict[str, Any] = {"decoder_start_token_id": 0, "pad_token_id": 0, "eos_token_id": 1}
-    config = T5Config(**T5_SMALL_SHAPE, **special_ids)
-    T5ForConditionalGeneration(config).save_pretrained(directory)
+    save_random_model(directory, "T5", texts, 8000, **T5_SMALL_SHAPE, decoder_start_token_id=0)
 
 
 def _abstractive_speed(

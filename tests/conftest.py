@@ -7,12 +7,13 @@ through `from_pretrained`, exactly as real weights would be.
 
 from __future__ import annotations
 
-import io
 import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from summarize.random_model import save_random_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))
@@ -44,43 +45,10 @@ def no_network(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
-def _tokenizer(directory: Path) -> Any:
-    import sentencepiece as spm
-    from transformers import T5Tokenizer
-
-    lines = [line for line in SEED.read_text().splitlines() if line.strip()] + ARTICLE.split(". ")
-    buffer = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines * 3),
-        model_writer=buffer,
-        vocab_size=300,
-        model_type="unigram",
-        pad_id=0,
-        eos_id=1,
-        unk_id=2,
-        bos_id=-1,
-        character_coverage=1.0,
-        minloglevel=2,
-    )
-    processor = spm.SentencePieceProcessor(model_proto=buffer.getvalue())
-    vocab = [(processor.id_to_piece(i), processor.get_score(i)) for i in range(processor.get_piece_size())]
-    tokenizer = T5Tokenizer(vocab=vocab, extra_ids=0)
-    tokenizer.save_pretrained(directory)
-    return tokenizer
-
-
 def _save_tiny(directory: Path, architecture: str, **shape: Any) -> Path:
-    """Saves a random model of `architecture` ("T5" or "Bart") with the tokenizer."""
-    import torch
-    import transformers
-
-    tokenizer = _tokenizer(directory)
-    torch.manual_seed(0)
-    config = getattr(transformers, f"{architecture}Config")(
-        vocab_size=len(tokenizer), pad_token_id=0, eos_token_id=1, **shape
-    )
-    getattr(transformers, f"{architecture}ForConditionalGeneration")(config).save_pretrained(directory)
-    return directory
+    """Saves a random model of `architecture` ("T5" or "Bart") with a tokenizer trained here."""
+    lines = [line for line in SEED.read_text().splitlines() if line.strip()] + ARTICLE.split(". ")
+    return save_random_model(directory, architecture, lines * 3, 300, **shape)
 
 
 @pytest.fixture(scope="session")
