@@ -152,7 +152,7 @@ def main_command(
     )
     written = 0
     try:
-        with _progress(show_progress) as advance:
+        with _Progress(show_progress) as advance:
             for summary in summarizer.summarize_many(documents()):
                 if summary.ok:
                     writer.write(summary)
@@ -176,7 +176,7 @@ def _summarizer(options: Options) -> Any:
     return Summarizer(options)
 
 
-class _progress:
+class _Progress:
     """A rich progress bar on stderr, or nothing; yields a function to advance it."""
 
     def __init__(self, enabled: bool) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,14 +141,6 @@ def aggregate(per_doc: Sequence[dict[str, float]], outputs: Sequence[str]) -> di
         "p95": float(np.percentile(lengths, 95)) if lengths else 0.0,
     }
     return result
-
-
-def iter_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Yields the JSON objects of a JSONL file, skipping blank lines."""
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
 
 
 def evaluate(

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Protocol
 
 from summarize.schema import Document, Summary, UsageError
 
@@ -262,16 +262,3 @@ def make_writer(fmt: str, stream: IO[str]) -> Writer:
     if fmt not in _WRITERS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return _WRITERS[fmt](stream)
-
-
-def summary_from_dict(record: dict[str, Any]) -> Summary:
-    """Rebuilds a Summary from its JSON record."""
-    return Summary(
-        str(record["id"]),
-        record["headline"],
-        record["paragraph"],
-        record["method"],
-        record.get("model"),
-        list(record.get("notes", [])),
-        record.get("error"),
-    )
