@@ -26,11 +26,19 @@ _SAID_VERB = (
     r"(?:said|says|say|told \w+|reported|reports|announced|claimed|claims|added|warned|confirmed|revealed|"
     r"insisted|believe[sd]?)"
 )
-_ATTRIBUTION_TAIL = re.compile(
+# A trailing attribution: "..., the company said." or "..., according to ...".
+_SAID_TAIL = re.compile(
     rf",?\s+(?:(?:the|a|an|its|his|her|their)\s+)?[\w .'-]{{0,60}}?\s+{_SAID_VERB}"
-    r"(?:\s+(?:on|last|this|in)\s+\w+)?\s*[.]?$"
-    r"|,?\s+(?:according to|reports? claim|a report says|figures show|officials? said)\b.*$",
+    r"(?:\s+(?:on|last|this|in)\s+\w+)?\s*[.]?$",
     re.IGNORECASE,
+)
+# A "said" tail is at most this long, so it is searched for only near the end:
+# tried from every space of the sentence, its lazy repeat cost half of `compress`.
+_SAID_TAIL_SPAN = 200
+# ...and it ends with one of the verbs, so a sentence without one near its end is skipped.
+_SAID_NEAR_END = re.compile(rf"\b{_SAID_VERB}", re.IGNORECASE)
+_ACCORDING_TAIL = re.compile(
+    r",?\s+(?:according to|reports? claim|a report says|figures show|officials? said)\b.*$", re.IGNORECASE
 )
 _ATTRIBUTION_HEAD = re.compile(
     rf"^(?:[\w .'-]{{0,50}}?\s+)?(?:has |have )?{_SAID_VERB}(?: on \w+)?(?:\s+that|\s*:|,)\s+",
@@ -140,6 +148,20 @@ def clean_headline(text: str, max_words: int) -> str:
     return headline
 
 
+def _drop_attribution(s: str) -> str:
+    said = _SAID_NEAR_END.search(s, max(0, len(s) - 80)) and _SAID_TAIL.search(s, max(0, len(s) - _SAID_TAIL_SPAN))
+    starts = [m.start() for m in (said, _ACCORDING_TAIL.search(s)) if m]
+    return s[: min(starts)] if starts else s
+
+
+def _drop_appositive(s: str) -> str:
+    return _APPOSITIVE.sub(" ", s)
+
+
+def _drop_time_phrase(s: str) -> str:
+    return _TIME_PHRASE.sub("", s)
+
+
 def _salience(headline: str, weights: Mapping[str, float]) -> float:
     """Topical weight per word: the weight of its content words over its length."""
     tokens = words(headline)
@@ -168,8 +190,8 @@ def compress(sentence: str, max_words: int, weights: Mapping[str, float] | None 
         shorter = pattern.sub("", s, count=1)
         if len(shorter.split()) >= 4:
             s = shorter
-    for pattern in (_ATTRIBUTION_TAIL, _APPOSITIVE, _TIME_PHRASE):
-        shorter = pattern.sub(" " if pattern is _APPOSITIVE else "", s)
+    for step in (_drop_attribution, _drop_appositive, _drop_time_phrase):
+        shorter = step(s)
         if len(shorter.split()) >= 4:
             s = shorter
     s = _ARTICLE.sub("", s)

@@ -170,8 +170,12 @@ def normalize(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     text = _SPECIAL.sub(lambda m: _CHAR_MAP.get(m.group(), " "), text)
-    text = _BREAKS.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", text)
-    return _BLANKS.sub(" ", text).strip()
+    # Both patterns are tried at every blank; most articles need neither.
+    if "\n" in text:
+        text = _BREAKS.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", text)
+    if "  " in text or "\t" in text or "\f" in text or "\v" in text:
+        text = _BLANKS.sub(" ", text)
+    return text.strip()
 
 
 # Titles before a name: a full stop after them never ends a sentence.
@@ -198,9 +202,12 @@ _NEXT_WORD = re.compile(r"[\"'(\[]*([^\s\"'(\[]*)")
 
 def _is_boundary(block: str, match: re.Match[str]) -> bool:
     """Decides whether the punctuation in `match` ends a sentence."""
-    nxt = _NEXT_WORD.match(block, match.end())
-    next_word = nxt.group(1) if nxt else ""
-    if not next_word or next_word[0].islower():
+    # The first character of the next word settles most cases; a regex only
+    # runs for the few that need the whole word.
+    end = i = match.end()
+    while i < len(block) and block[i] in "\"'([":
+        i += 1
+    if i == len(block) or block[i].isspace() or block[i].islower():
         return False
     punct = match.group(1)
     if punct != ".":
@@ -214,6 +221,7 @@ def _is_boundary(block: str, match: re.Match[str]) -> bool:
     if prev in _ABBREVIATIONS or _INITIALS.match(prev):
         if match.group(2):
             return True  # a closing quote or bracket after the stop ends it
+        next_word = _NEXT_WORD.match(block, end).group(1)  # type: ignore[union-attr]
         return next_word.lower().strip(",") in _OPENERS
     return True
 
@@ -231,7 +239,7 @@ def _split_block(block: str) -> Iterator[str]:
         yield tail
 
 
-_TERMINAL = re.compile(r"[.!?:;\"')\]]$")
+_TERMINAL_CHARS = frozenset(".!?:;\"')]")
 
 
 def _blocks(text: str) -> Iterator[str]:
@@ -241,7 +249,7 @@ def _blocks(text: str) -> Iterator[str]:
         lines = [line for line in paragraph.split("\n") if line.strip()]
         pending: list[str] = []
         for line in lines:
-            if not _TERMINAL.search(line) and len(line.split()) <= 12 and not pending:
+            if not pending and line[-1] not in _TERMINAL_CHARS and line.count(" ") < 12:
                 yield line
                 continue
             pending.append(line)
@@ -251,9 +259,6 @@ def _blocks(text: str) -> Iterator[str]:
 
 def _cut_long(sentence: str) -> Iterator[str]:
     tokens = sentence.split(" ")
-    if len(tokens) <= MAX_SENTENCE_WORDS:
-        yield sentence
-        return
     for i in range(0, len(tokens), MAX_SENTENCE_WORDS // 2):
         yield " ".join(tokens[i : i + MAX_SENTENCE_WORDS // 2])
 
@@ -266,7 +271,10 @@ def iter_sentences(text: str) -> Iterator[str]:
     """
     for block in _blocks(text):
         for sentence in _split_block(block):
-            yield from _cut_long(sentence)
+            if sentence.count(" ") < MAX_SENTENCE_WORDS:
+                yield sentence
+            else:
+                yield from _cut_long(sentence)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -344,6 +352,21 @@ def stem(word: str) -> str:
     return w
 
 
+# Lower-cased word -> its stem, or "" for a stopword. A plain dict read through
+# map/filter keeps the per-word work in C: this is the engine's hottest loop.
+_TERMS: dict[str, str] = {}
+_TERMS_MAX = 500_000
+
+
 def content_terms(sentence: str) -> list[str]:
     """Returns the stemmed, lower-cased non-stopwords of a sentence."""
-    return [stem(w) for w in _WORD.findall(sentence.lower()) if w not in STOPWORDS]
+    tokens = _WORD.findall(sentence.lower())
+    try:
+        return list(filter(None, map(_TERMS.__getitem__, tokens)))
+    except KeyError:
+        if len(_TERMS) > _TERMS_MAX:  # a long-running service sees an open vocabulary
+            _TERMS.clear()
+        for word in tokens:
+            if word not in _TERMS:
+                _TERMS[word] = "" if word in STOPWORDS else stem(word)
+        return list(filter(None, map(_TERMS.__getitem__, tokens)))

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import repeat
+from itertools import chain, islice, repeat
 
 import numpy as np
 
@@ -55,11 +55,11 @@ def term_counts(terms: Sequence[Sequence[str]]) -> tuple[np.ndarray, dict[str, i
     Returns:
       (counts, vocab): an n x v matrix, and each term's column.
     """
-    vocab: dict[str, int] = {}
-    ids = [[vocab.setdefault(term, len(vocab)) for term in sentence] for sentence in terms]
+    flat = list(chain.from_iterable(terms))
+    vocab = {term: i for i, term in enumerate(dict.fromkeys(flat))}
     n, v = len(terms), max(1, len(vocab))
-    rows = np.repeat(np.arange(n), [len(x) for x in ids])
-    cols = np.fromiter((i for x in ids for i in x), dtype=np.int64, count=len(rows))
+    rows = np.repeat(np.arange(n), [len(x) for x in terms])
+    cols = np.array(list(map(vocab.__getitem__, flat)), dtype=np.int64)
     return np.bincount(rows * v + cols, minlength=n * v).reshape(n, v).astype(float), vocab
 
 
@@ -209,7 +209,7 @@ class TextRankEngine:
 
     def summarize_batch(self, docs: Sequence[Document], opts: Options) -> list[Summary]:
         if opts.workers > 1 and len(docs) >= 2 * opts.workers:
-            chunk = max(1, len(docs) // (4 * opts.workers))
+            chunk = max(1, -(-len(docs) // opts.workers))
             try:
                 return list(_pool(opts.workers).map(self.summarize_one, docs, repeat(opts, len(docs)), chunksize=chunk))
             except BrokenProcessPool as err:
@@ -225,19 +225,18 @@ class TextRankEngine:
           ValueError: when the document has no text.
         """
         notes = list(doc.notes)
-        sentences: list[str] = []
-        for sentence in iter_sentences(normalize(doc.text)):
-            if len(sentences) == MAX_SENTENCES:
-                notes.append(f"long input: ranked its first {MAX_SENTENCES} sentences")
-                break
-            sentences.append(sentence)
+        sentences = list(islice(iter_sentences(normalize(doc.text)), MAX_SENTENCES + 1))
+        if len(sentences) > MAX_SENTENCES:
+            sentences.pop()
+            notes.append(f"long input: ranked its first {MAX_SENTENCES} sentences")
         if not sentences:
             raise ValueError("no text to summarise")
         sentences[0] = strip_dateline(sentences[0])
         counts, vocab = term_counts([content_terms(s) for s in sentences])
         sim = similarity_matrix(counts)
         scores = rank(sim)
-        lengths = [word_count(s) for s in sentences]
+        # Sentences of normalised text have single spaces: counting them is enough.
+        lengths = [s.count(" ") + 1 for s in sentences]
         has_title = _is_title(sentences)
         chosen = select(scores, sim, lengths, opts, frozenset({0}) if has_title else frozenset())
         paragraph = " ".join(sentences[i] for i in chosen)
@@ -250,5 +249,5 @@ class TextRankEngine:
         else:
             best = max(chosen, key=lambda i: scores[i])
             totals = counts.sum(axis=0)
-            headline = compress(sentences[best], opts.headline_words, {t: totals[i] for t, i in vocab.items()})
+            headline = compress(sentences[best], opts.headline_words, dict(zip(vocab, totals.tolist(), strict=True)))
         return Summary(doc.id, headline, paragraph, self.name, None, notes)
