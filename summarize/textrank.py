@@ -248,6 +248,7 @@ class TextRankEngine:
             headline = clean_headline(sentences[0], opts.headline_words)
         else:
             best = max(chosen, key=lambda i: scores[i])
-            totals = counts.sum(axis=0)
-            headline = compress(sentences[best], opts.headline_words, dict(zip(vocab, totals.tolist(), strict=True)))
+            # zip stops at the vocabulary: a text of stopwords alone has one empty column.
+            totals = counts.sum(axis=0).tolist()
+            headline = compress(sentences[best], opts.headline_words, dict(zip(vocab, totals, strict=False)))
         return Summary(doc.id, headline, paragraph, self.name, None, notes)

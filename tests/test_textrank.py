@@ -55,6 +55,11 @@ def test_single_sentence_and_no_punctuation() -> None:
     assert len(summary.paragraph.split()) <= 100
 
 
+def test_stopwords_only_text() -> None:
+    summary = summarize("It is what it is. And so it was, as it will be.")
+    assert summary.paragraph and summary.headline
+
+
 def test_twenty_megabytes_in_bounded_time() -> None:
     text = (ARTICLE + "\n\n") * (20_000_000 // (len(ARTICLE) + 2))
     start = time.perf_counter()
