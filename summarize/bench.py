@@ -53,6 +53,9 @@ FIXED = {
     "paragraph": {"num_beams": 1, "min_new_tokens": 64, "max_new_tokens": 64},
 }
 INPUT_TOKENS = 512
+PREFIX = "summarize: "
+# The registry name the benchmarks give their random model.
+BENCH_MODEL = "bench-t5-small"
 
 
 def ours(task: str) -> Callable[[str], str]:
@@ -94,12 +97,17 @@ def _latencies(run: Callable[[str], Any], texts: list[str], repeats: int) -> lis
     return times
 
 
+def percentile_ms(seconds: list[float], q: float) -> float:
+    """The q-th quantile (0..1, nearest rank) of durations in seconds, in milliseconds."""
+    ordered = sorted(seconds)
+    return 1000 * (statistics.median(ordered) if q == 0.5 else ordered[min(len(ordered) - 1, int(q * len(ordered)))])
+
+
 def _speed_row(latencies: list[float], articles: int, seconds: float) -> dict[str, float]:
-    ordered = sorted(latencies)
     return {
         "articles_per_s": articles / seconds,
-        "p50_ms": 1000 * statistics.median(ordered),
-        "p95_ms": 1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
+        "p50_ms": percentile_ms(latencies, 0.5),
+        "p95_ms": percentile_ms(latencies, 0.95),
         "peak_rss_mb": _peak_rss_mb(),
     }
 
@@ -158,29 +166,33 @@ def _random_t5_small(directory: Path, texts: list[str]) -> None:
     save_random_model(directory, "T5", texts, 8000, **T5_SMALL_SHAPE, decoder_start_token_id=0)
 
 
+def write_model_registry(path: Path, model_dir: Path, fixed: dict[str, dict[str, int]]) -> Path:
+    """Writes a SUMMARIZE_REGISTRY file naming the random model BENCH_MODEL,
+    with fixed generation settings, so that it loads by the normal path."""
+    tables = {
+        part: "{ " + ", ".join(f"{k} = {v}" for k, v in settings.items()) + " }" for part, settings in fixed.items()
+    }
+    path.write_text(
+        f"[{BENCH_MODEL}]\npath = {json.dumps(str(model_dir))}\nprefix = {json.dumps(PREFIX)}\n"
+        f"max_input_tokens = {INPUT_TOKENS}\nheadline = {tables['headline']}\nparagraph = {tables['paragraph']}\n"
+    )
+    return path
+
+
 def _abstractive_speed(
-    directory: str, texts: list[str], system: str, batch_size: int, quantize: str
+    registry: str, texts: list[str], system: str, batch_size: int, quantize: str
 ) -> dict[str, float]:
+    os.environ["SUMMARIZE_REGISTRY"] = registry  # read once, on this child's first registry look-up
     import torch
 
     torch.set_num_threads(os.cpu_count() or 1)
-    from summarize.models import ModelSpec
     from summarize.schema import Document, Options
     from summarize.seq2seq import load_engine
 
-    opts = Options(model=directory, method="abstractive", device="cpu", batch_size=batch_size, quantize=quantize)
+    opts = Options(model=BENCH_MODEL, method="abstractive", device="cpu", batch_size=batch_size, quantize=quantize)
     engine = load_engine(opts)
-    engine.spec = ModelSpec(
-        engine.spec.name,
-        None,
-        prefix="summarize: ",
-        max_input_tokens=INPUT_TOKENS,
-        headline=dict(FIXED["headline"]),
-        paragraph=dict(FIXED["paragraph"]),
-    )
-    engine.max_input = INPUT_TOKENS
     if system == "recipe":
-        run = anchors.transformers_recipe(engine.model, engine.tokenizer, "summarize: ", INPUT_TOKENS, FIXED)
+        run = anchors.transformers_recipe(engine.model, engine.tokenizer, PREFIX, INPUT_TOKENS, FIXED)
         times = _latencies(run, texts, 1)
         return _speed_row(times, len(times), sum(times))
     engine.summarize_batch([Document("warm", texts[0])], opts)
@@ -200,9 +212,9 @@ def _fit_inputs(directory: Path, texts: list[str]) -> list[str]:
     tokenizer = AutoTokenizer.from_pretrained(directory)
     out = []
     for text in texts:
-        ids = tokenizer("summarize: " + text, add_special_tokens=False)["input_ids"][: INPUT_TOKENS - 16]
+        ids = tokenizer(PREFIX + text, add_special_tokens=False)["input_ids"][: INPUT_TOKENS - 16]
         out.append(
-            str(tokenizer.decode(ids, skip_special_tokens=True)).removeprefix("summarize: ").removeprefix("summarize:")
+            str(tokenizer.decode(ids, skip_special_tokens=True)).removeprefix(PREFIX).removeprefix(PREFIX.strip())
         )
     return out
 
@@ -268,8 +280,10 @@ def run_speed(data: dict[str, list[Example]], full: bool, notes: list[str]) -> l
         print(f"  {label:30} {row['articles_per_s']:8.1f} art/s  RSS {row['peak_rss_mb']:.0f} MB (parent)", flush=True)
     n = 64 if full else 32
     with tempfile.TemporaryDirectory() as tmp:
-        _random_t5_small(Path(tmp), texts)
-        inputs = _fit_inputs(Path(tmp), (texts * 4)[:64])
+        model_dir = Path(tmp) / "model"
+        _random_t5_small(model_dir, texts)
+        registry = str(write_model_registry(Path(tmp) / "registry.toml", model_dir, FIXED))
+        inputs = _fit_inputs(model_dir, (texts * 4)[:64])
         plan = [
             ("transformers recipe (per article)", "recipe", 1, "none", n),
             ("summarize abstractive, batch 16", "ours", 16, "none", n),
@@ -277,7 +291,7 @@ def run_speed(data: dict[str, list[Example]], full: bool, notes: list[str]) -> l
         ]
         plan += [(f"summarize abstractive, batch {b} (scaling)", "ours", b, "none", 64) for b in (1, 4, 16, 64)]
         for label, system, batch, quantize, count in plan:
-            row = _in_child(_abstractive_speed, tmp, inputs[:count], system, batch, quantize)
+            row = _in_child(_abstractive_speed, registry, inputs[:count], system, batch, quantize)
             rows.append(
                 {
                     "group": "abstractive",

@@ -215,12 +215,9 @@ tools.add_typer(models_app, name="models")
 @models_app.command("list")
 def models_list(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
     """List the registry's models and whether each is in the local cache."""
-    from summarize.models import cached_path, registry_specs
+    from summarize.models import model_table
 
-    rows = [
-        {"name": s.name, "hub_id": s.hub_id or s.path, "revision": s.revision, "available": cached_path(s) is not None}
-        for s in registry_specs()
-    ]
+    rows = model_table()
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return

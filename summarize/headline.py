@@ -35,8 +35,10 @@ _SAID_TAIL = re.compile(
 # A "said" tail is at most this long, so it is searched for only near the end:
 # tried from every space of the sentence, its lazy repeat cost half of `compress`.
 _SAID_TAIL_SPAN = 200
-# ...and it ends with one of the verbs, so a sentence without one near its end is skipped.
+# ...and it ends with one of the verbs, so a sentence without one in its last
+# _SAID_VERB_SPAN characters is skipped.
 _SAID_NEAR_END = re.compile(rf"\b{_SAID_VERB}", re.IGNORECASE)
+_SAID_VERB_SPAN = 80
 _ACCORDING_TAIL = re.compile(
     r",?\s+(?:according to|reports? claim|a report says|figures show|officials? said)\b.*$", re.IGNORECASE
 )
@@ -149,7 +151,9 @@ def clean_headline(text: str, max_words: int) -> str:
 
 
 def _drop_attribution(s: str) -> str:
-    said = _SAID_NEAR_END.search(s, max(0, len(s) - 80)) and _SAID_TAIL.search(s, max(0, len(s) - _SAID_TAIL_SPAN))
+    said = _SAID_NEAR_END.search(s, max(0, len(s) - _SAID_VERB_SPAN)) and _SAID_TAIL.search(
+        s, max(0, len(s) - _SAID_TAIL_SPAN)
+    )
     starts = [m.start() for m in (said, _ACCORDING_TAIL.search(s)) if m]
     return s[: min(starts)] if starts else s
 

@@ -90,6 +90,14 @@ def registry_specs() -> list[ModelSpec]:
     return [_spec(name, entry, defaults) for name, entry in registry.items() if name != "defaults"]
 
 
+def model_table() -> list[dict[str, Any]]:
+    """One row per registry model: name, where it comes from, revision, availability."""
+    return [
+        {"name": s.name, "hub_id": s.hub_id or s.path, "revision": s.revision, "available": cached_path(s) is not None}
+        for s in registry_specs()
+    ]
+
+
 def _local_defaults(directory: Path) -> dict[str, Any]:
     """Settings for a bare directory, read from its config.json."""
     try:

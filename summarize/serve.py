@@ -95,7 +95,6 @@ class _Summarizers:
     """One Summarizer per distinct request options (models load once per process)."""
 
     def __init__(self, base: Summarizer, size: int = 32) -> None:
-        self.base = base
         self.size = size
         self.cache: OrderedDict[Options, Summarizer] = OrderedDict({base.options: base})
 
@@ -205,12 +204,9 @@ def create_app(options: Options | None = None, settings: ServeSettings | None = 
     @app.get("/v1/models")
     async def models() -> list[dict[str, Any]]:
         """The registry's models and whether each is available locally."""
-        from summarize.models import cached_path, registry_specs
+        from summarize.models import model_table
 
-        return [
-            {"name": s.name, "hub_id": s.hub_id, "revision": s.revision, "available": cached_path(s) is not None}
-            for s in registry_specs()
-        ]
+        return model_table()
 
     @app.post("/v1/summarize", openapi_extra=REQUEST_BODY)
     async def summarize(request: Request) -> Any:

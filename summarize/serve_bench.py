@@ -16,7 +16,6 @@ import asyncio
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,15 @@ from typing import Any
 
 import httpx
 
-from summarize.bench import EVAL_DIR, ROOT, _fit_inputs, _random_t5_small
+from summarize.bench import (
+    BENCH_MODEL,
+    EVAL_DIR,
+    ROOT,
+    _fit_inputs,
+    _random_t5_small,
+    percentile_ms,
+    write_model_registry,
+)
 
 # Short fixed outputs keep the abstractive runs within minutes on 2 cores.
 SERVE_FIXED = {"headline": 8, "paragraph": 32}
@@ -98,19 +105,14 @@ async def load(url: str, texts: list[str], concurrency: int, requests: int, time
         start = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
         seconds = time.perf_counter() - start
-    ordered = sorted(latencies)
-
-    def pct(q: float) -> float:
-        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
     return {
         "concurrency": concurrency,
         "requests": requests,
         "seconds": seconds,
         "rps": requests / seconds,
-        "p50_ms": 1000 * statistics.median(ordered),
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
+        "p50_ms": percentile_ms(latencies, 0.5),
+        "p95_ms": percentile_ms(latencies, 0.95),
+        "p99_ms": percentile_ms(latencies, 0.99),
         "codes": {str(k): v for k, v in sorted(codes.items())},
     }
 
@@ -199,14 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         model_dir = Path(tmp) / "t5-small-random"
         _random_t5_small(model_dir, texts)
         inputs = _fit_inputs(model_dir, texts)
-        registry = Path(tmp) / "registry.toml"
-        settings = {
-            part: f"{{ num_beams = 1, min_new_tokens = {n}, max_new_tokens = {n} }}" for part, n in SERVE_FIXED.items()
-        }
-        registry.write_text(
-            f'[bench-t5-small]\npath = "{model_dir}"\nprefix = "summarize: "\nmax_input_tokens = 512\n'
-            f"headline = {settings['headline']}\nparagraph = {settings['paragraph']}\n"
-        )
+        fixed = {part: {"num_beams": 1, "min_new_tokens": n, "max_new_tokens": n} for part, n in SERVE_FIXED.items()}
+        registry = write_model_registry(Path(tmp) / "registry.toml", model_dir, fixed)
         env = {**os.environ, "SUMMARIZE_REGISTRY": str(registry)}
         for label, max_batch, plan in (
             ("abstractive, micro-batching (max 16)", 16, ((1, 8), (8, 48), (32, 96))),
@@ -217,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
                     "--method",
                     "abstractive",
                     "--model",
-                    "bench-t5-small",
+                    BENCH_MODEL,
                     "--device",
                     "cpu",
                     "--max-batch",
