@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from summarize.text import normalize, split_sentences, words
+from summarize.prepare import normalize, split_sentences, words
 
 System = Callable[[str], str]
 

@@ -2,7 +2,7 @@
 
 Scores follow the usual convention for CNN/DailyMail: `rouge-score` with the
 Porter stemmer, F1 x 100, and for ROUGE-Lsum one sentence per line (split by
-`summarize.text`, the same splitter the engines use).
+`summarize.prepare`, the same splitter the engines use).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 
 from summarize.schema import Document, Options
-from summarize.text import normalize, split_sentences, word_count
+from summarize.prepare import normalize, split_sentences, word_count
 
 ROUGE_TYPES: tuple[str, ...] = ("rouge1", "rouge2", "rougeLsum")
 # The options that change a score, in the signature.
 SIGNATURE_OPTIONS = ("headline_words", "paragraph_words", "sentences", "num_beams", "max_input_tokens", "quantize")
-SCORER_SETTINGS = "rouge-score:use_stemmer=True,F1x100,Lsum=summarize.text"
+SCORER_SETTINGS = "rouge-score:use_stemmer=True,F1x100,Lsum=summarize.prepare"
 
 
 @dataclass(frozen=True)

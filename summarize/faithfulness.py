@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from summarize.text import normalize, words
+from summarize.prepare import normalize, words
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _QUOTED = re.compile(r'"([^"]{3,200})"')

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from summarize.text import STOPWORDS, stem, strip_dateline, words
+from summarize.prepare import STOPWORDS, stem, strip_dateline, words
 
 # A headline cut shorter than this rarely says who did what.
 MIN_HEADLINE_WORDS = 4

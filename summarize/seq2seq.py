@@ -23,7 +23,7 @@ from transformers.modeling_outputs import BaseModelOutput
 from summarize.headline import clean_headline
 from summarize.models import ModelSpec, ModelUnavailable, resolve
 from summarize.schema import Document, Options, Summary
-from summarize.text import normalize, split_sentences
+from summarize.prepare import normalize, split_sentences
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from summarize.headline import clean_headline, compress
 from summarize.schema import Document, Options, Summary
-from summarize.text import (
+from summarize.prepare import (
     content_terms,
     iter_sentences,
     normalize,

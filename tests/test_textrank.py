@@ -6,7 +6,7 @@ import numpy as np
 from conftest import ARTICLE, SEED
 
 from summarize.schema import Document, Options
-from summarize.text import normalize, split_sentences
+from summarize.prepare import normalize, split_sentences
 from summarize.textrank import TextRankEngine, rank, shutdown_workers, similarity_matrix, term_counts
 
 

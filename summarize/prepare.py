@@ -1,4 +1,4 @@
-"""Text normalisation, sentence splitting and word tokenising.
+"""The preparation stage: normalisation, sentence splitting and word tokenising.
 
 This is the only module that splits text. Every engine, the evaluator and the
 anchors in the benchmark take their sentences and words from here, so that a

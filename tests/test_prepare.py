@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarize.text import (
+from summarize.prepare import (
     content_terms,
     html_to_text,
     looks_like_html,
