@@ -14,12 +14,12 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from summarize.schema import Document, Options, Summary
+from summarize.schema import CallSettings, Document, Summary
 
 log = logging.getLogger(__name__)
 
-# Runs one batch: documents and their options in, one summary each out.
-BatchFunction = Callable[[Sequence[Document], Options], list[Summary]]
+# Runs one batch: documents and their per-call settings in, one summary each out.
+BatchFunction = Callable[[Sequence[Document], CallSettings], list[Summary]]
 
 
 class Overloaded(RuntimeError):
@@ -29,7 +29,7 @@ class Overloaded(RuntimeError):
 @dataclass
 class _Job:
     doc: Document
-    options: Options
+    call: CallSettings
     future: asyncio.Future[Summary] = field(repr=False)
 
 
@@ -70,7 +70,7 @@ class MicroBatcher:
             pass
         self._worker = None
 
-    async def submit(self, doc: Document, options: Options, timeout_s: float | None = None) -> Summary:
+    async def submit(self, doc: Document, call: CallSettings, timeout_s: float | None = None) -> Summary:
         """Queues one document and waits for its summary.
 
         Raises:
@@ -79,7 +79,7 @@ class MicroBatcher:
         """
         future: asyncio.Future[Summary] = asyncio.get_running_loop().create_future()
         try:
-            self.queue.put_nowait(_Job(doc, options, future))
+            self.queue.put_nowait(_Job(doc, call, future))
         except asyncio.QueueFull:
             raise Overloaded(f"queue full ({self.queue.maxsize} documents waiting)") from None
         try:
@@ -106,20 +106,20 @@ class MicroBatcher:
             jobs = await self._gather()
             try:
                 live = [job for job in jobs if not job.future.done()]
-                # Jobs with different options cannot share a batch.
-                groups: dict[Options, list[_Job]] = {}
+                # Jobs with different per-call settings cannot share a batch.
+                groups: dict[CallSettings, list[_Job]] = {}
                 for job in live:
-                    groups.setdefault(job.options, []).append(job)
-                for options, group in groups.items():
-                    await self._run_group(options, group)
+                    groups.setdefault(job.call, []).append(job)
+                for call, group in groups.items():
+                    await self._run_group(call, group)
             finally:
                 for _ in jobs:
                     self.queue.task_done()
 
-    async def _run_group(self, options: Options, group: list[_Job]) -> None:
+    async def _run_group(self, call: CallSettings, group: list[_Job]) -> None:
         self.batches += 1
         try:
-            results = await asyncio.to_thread(self.run_batch, [job.doc for job in group], options)
+            results = await asyncio.to_thread(self.run_batch, [job.doc for job in group], call)
         except Exception as err:  # noqa: BLE001 - delivered to the callers, never lost
             log.exception("batch of %d failed", len(group))
             for job in group:

@@ -186,17 +186,22 @@ def _abstractive_speed(
     import torch
 
     torch.set_num_threads(os.cpu_count() or 1)
-    from summarize.schema import Document, Options
+    from summarize.models import resolve
+    from summarize.prepare import prepare
+    from summarize.schema import CallSettings, Document, EngineConfig
     from summarize.seq2seq import load_engine
 
-    opts = Options(model=BENCH_MODEL, method="abstractive", device="cpu", batch_size=batch_size, quantize=quantize)
-    engine = load_engine(opts)
+    config = EngineConfig(
+        model=BENCH_MODEL, method="abstractive", device="cpu", batch_size=batch_size, quantize=quantize
+    )
+    opts = CallSettings()
+    engine = load_engine(*resolve(config.model), config)
     if system == "recipe":
         run = anchors.transformers_recipe(engine.model, engine.tokenizer, PREFIX, INPUT_TOKENS, FIXED)
         times = _latencies(run, texts, 1)
         return _speed_row(times, len(times), sum(times))
-    engine.summarize_batch([Document("warm", texts[0])], opts)
-    docs = [Document(str(i), t) for i, t in enumerate(texts)]
+    engine.summarize_batch([prepare(Document("warm", texts[0]))], opts)
+    docs = [prepare(Document(str(i), t)) for i, t in enumerate(texts)]
     start = time.perf_counter()
     engine.summarize_batch(docs, opts)
     seconds = time.perf_counter() - start

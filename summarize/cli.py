@@ -1,12 +1,13 @@
 """The `summarize` command line (typer).
 
-`summarize PATH... | -` summarises; `summarize eval`, `summarize models`,
-`summarize bench` and `summarize serve` are the tools around it.
+`summarize PATH... | -` summarises; `summarize eval`, `summarize models` and
+`summarize serve` are the tools around it.
 Exit codes: 0 success, 1 some documents failed, 2 usage error, 130 interrupted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import json
@@ -20,63 +21,62 @@ import typer
 
 from summarize import __version__
 from summarize.io import FORMATS, Problem, done_ids, make_writer, read_sources
-from summarize.schema import DEVICES, METHODS, QUANTIZE, Document, Options, UsageError
+from summarize.schema import CallSettings, Document, EngineConfig, UsageError
 
 log = logging.getLogger("summarize")
-DEFAULTS = Options()
 
 
-def _option(flag: str, default: Any, annotation: Any, help: str) -> inspect.Parameter:
-    name = flag.lstrip("-").replace("-", "_")
-    return inspect.Parameter(
-        name,
-        inspect.Parameter.KEYWORD_ONLY,
-        default=default,
-        annotation=Annotated[annotation, typer.Option(flag, help=help, rich_help_panel="Summary options")],
-    )
+def _params(cls: type, panel: str) -> list[inspect.Parameter]:
+    """One typer option per field of a settings class, with its default and help."""
+    params = []
+    for spec in dataclasses.fields(cls):
+        meta = spec.metadata
+        help = meta["help"] + (f" [{' | '.join(meta['choices'])}]" if meta.get("choices") else "")
+        flag = "--" + spec.name.replace("_", "-")
+        option = typer.Option(flag, help=help, rich_help_panel=panel, show_default=spec.default is not None)
+        params.append(
+            inspect.Parameter(
+                spec.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=spec.default,
+                annotation=Annotated[eval(str(spec.type)), option],  # noqa: S307 - our own annotations
+            )
+        )
+    return params
 
 
-# The options every summarising command shares; `with_options` adds them.
-OPTION_PARAMS = [
-    _option("--method", DEFAULTS.method, str, f"{' | '.join(METHODS)}: auto uses the model when it is available."),
-    _option("--model", DEFAULTS.model, str, "Registry name, hub id or local model directory."),
-    _option("--device", DEFAULTS.device, str, f"{' | '.join(DEVICES)}."),
-    _option("--headline-words", DEFAULTS.headline_words, int, "Most words in a headline."),
-    _option("--paragraph-words", DEFAULTS.paragraph_words, int, "Target paragraph length in words."),
-    _option(
-        "--sentences", DEFAULTS.sentences, int | None, "Paragraph length in sentences (TextRank), instead of words."
-    ),
-    _option("--batch-size", DEFAULTS.batch_size, int, "Documents per model batch."),
-    _option("--num-beams", DEFAULTS.num_beams, int | None, "Beams for generation (default: the registry's)."),
-    _option(
-        "--max-input-tokens", DEFAULTS.max_input_tokens, int | None, "Model input limit (default: the registry's)."
-    ),
-    _option("--quantize", DEFAULTS.quantize, str, f"{' | '.join(QUANTIZE)}: int8 quantises Linear layers on the CPU."),
-    _option("--threads", DEFAULTS.threads, int | None, "torch CPU threads."),
-    _option(
-        "--workers", DEFAULTS.workers, int, "Processes sharing each TextRank batch (use with a large --batch-size)."
-    ),
-    _option("--allow-download", DEFAULTS.allow_download, bool, "Fetch the model from the hub when it is not cached."),
-]
+ENGINE_PARAMS = _params(EngineConfig, "Engine (fixed at load time)")
+CALL_PARAMS = _params(CallSettings, "Summary (per call)")
 
 
-def with_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Adds the shared summary options to a command and hands it an `Options`."""
-    signature = inspect.signature(func, eval_str=True)
-    names = [p.name for p in OPTION_PARAMS]
+def with_settings(*, call: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Adds the settings options to a command and hands it `config` (and `call`).
 
-    @functools.wraps(func)
-    def wrapper(**kwargs: Any) -> Any:
-        try:
-            options = Options(**{name: kwargs.pop(name) for name in names})
-        except UsageError as err:
-            _usage_error(str(err))
-        return func(options=options, **kwargs)
+    Args:
+      call: whether the command also takes the per-call settings.
+    """
+    extra = ENGINE_PARAMS + (CALL_PARAMS if call else [])
 
-    params = [p for p in signature.parameters.values() if p.name != "options"]
-    wrapper.__signature__ = signature.replace(parameters=params + OPTION_PARAMS)  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {k: v for k, v in func.__annotations__.items() if k != "options"}
-    return wrapper
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(func, eval_str=True)
+        ours = {"config", "call"}
+
+        @functools.wraps(func)
+        def wrapper(**kwargs: Any) -> Any:
+            try:
+                settings = {"config": EngineConfig(**{p.name: kwargs.pop(p.name) for p in ENGINE_PARAMS})}
+                if call:
+                    settings["call"] = CallSettings(**{p.name: kwargs.pop(p.name) for p in CALL_PARAMS})
+            except UsageError as err:
+                _usage_error(str(err))
+            return func(**settings, **kwargs)
+
+        params = [p for p in signature.parameters.values() if p.name not in ours]
+        wrapper.__signature__ = signature.replace(parameters=params + extra)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {k: v for k, v in func.__annotations__.items() if k not in ours}
+        return wrapper
+
+    return decorate
 
 
 def _usage_error(message: str) -> None:
@@ -97,11 +97,21 @@ def _setup_logging(quiet: bool) -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-app = typer.Typer(add_completion=False, help="Headlines and paragraph summaries of news articles.")
+# Plain help (no rich markup): no "<bool>" placeholders on flags, and --help
+# imports nothing heavy.
+app = typer.Typer(
+    add_completion=False, rich_markup_mode=None, help="Headlines and paragraph summaries of news articles."
+)
+EPILOG = """\b
+Commands (summarize COMMAND --help for each):
+  eval     score a method on a dataset: ROUGE, lengths, faithfulness
+  models   list the model registry, or pull a model into the cache
+  serve    run the HTTP service (pip install 'summarize[serve]')
+"""
 
 
-@app.command()
-@with_options
+@app.command(epilog=EPILOG)
+@with_settings()
 def main_command(
     paths: Annotated[list[str] | None, typer.Argument(help="Files, directories, or - for stdin.")] = None,
     input_format: Annotated[str, typer.Option("--input-format", help="text | jsonl")] = "text",
@@ -114,7 +124,8 @@ def main_command(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
     *,
-    options: Options,
+    config: EngineConfig,
+    call: CallSettings,
 ) -> None:
     """Summarise articles: a headline and a paragraph for each."""
     _setup_logging(quiet)
@@ -127,7 +138,7 @@ def main_command(
     if resume and (output is None or fmt != "jsonl"):
         _usage_error("--resume needs --output with --format jsonl")
     try:
-        summarizer = _summarizer(options)
+        summarizer = _summarizer(config)
         skip = done_ids(output) if (resume and output) else set()
         stream = open(output, "a" if resume else "w", encoding="utf-8") if output else sys.stdout
         writer = make_writer(fmt, stream)
@@ -153,7 +164,7 @@ def main_command(
     written = 0
     try:
         with _Progress(show_progress) as advance:
-            for summary in summarizer.summarize_many(documents()):
+            for summary in summarizer.summarize_many(documents(), call):
                 if summary.ok:
                     writer.write(summary)
                     written += 1
@@ -170,10 +181,10 @@ def main_command(
     raise typer.Exit(1 if failures else 0)
 
 
-def _summarizer(options: Options) -> Any:
+def _summarizer(config: EngineConfig) -> Any:
     from summarize.summarizer import Summarizer  # after argument parsing: keeps --help fast
 
-    return Summarizer(options)
+    return Summarizer(config)
 
 
 class _Progress:
@@ -207,8 +218,8 @@ class _Progress:
             self.bar.stop()
 
 
-tools = typer.Typer(add_completion=False, help="Tools around summarize.")
-models_app = typer.Typer(add_completion=False, help="The model registry.")
+tools = typer.Typer(add_completion=False, rich_markup_mode=None, help="Tools around summarize.")
+models_app = typer.Typer(add_completion=False, rich_markup_mode=None, help="The model registry.")
 tools.add_typer(models_app, name="models")
 
 
@@ -242,7 +253,7 @@ def models_pull(name: Annotated[str, typer.Argument(help="Registry name or hub i
 
 
 @tools.command("eval")
-@with_options
+@with_settings()
 def eval_command(
     data: Annotated[Path, typer.Argument(help="JSONL with an article and a reference per row.")],
     task: Annotated[str, typer.Option("--task", help="paragraph | headline")] = "paragraph",
@@ -255,7 +266,8 @@ def eval_command(
         Path | None, typer.Option("--per-doc", help="Write each document's scores here (JSONL).")
     ] = None,
     *,
-    options: Options,
+    config: EngineConfig,
+    call: CallSettings,
 ) -> None:
     """Score a method on a dataset: ROUGE-1/2/Lsum with 95% CIs, lengths, faithfulness."""
     from summarize.evaluate import evaluate
@@ -266,7 +278,7 @@ def eval_command(
     if not data.is_file():
         _usage_error(f"no such file: {data}")
     try:
-        result = evaluate(data, task, options, reference_field, limit, per_doc)
+        result = evaluate(data, task, config, call, reference_field, limit, per_doc)
     except (UsageError, ValueError) as err:
         _usage_error(str(err))
     if as_json:
@@ -282,21 +294,8 @@ def eval_command(
     typer.echo(f"signature: {result['signature']}")
 
 
-@tools.command("bench")
-def bench_command(
-    full: Annotated[bool, typer.Option("--full", help="Every row of every dataset.")] = False,
-    out: Annotated[Path, typer.Option("--out", help="Where the artefacts go.")] = Path("bench"),
-) -> None:
-    """Quality and speed against the anchors (what `make bench` runs)."""
-    try:
-        from summarize.bench import main as bench_main
-    except ImportError as err:
-        _usage_error(f"{err.name} is missing: install the bench extra, pip install 'summarize[bench]'")
-    raise typer.Exit(bench_main([*(["--full"] if full else []), "--out", str(out)]))
-
-
 @tools.command("serve")
-@with_options
+@with_settings(call=False)
 def serve_command(
     host: Annotated[
         str, typer.Option("--host", help="Address to bind; loopback unless you say otherwise.")
@@ -308,7 +307,7 @@ def serve_command(
     max_body_mb: Annotated[float, typer.Option("--max-body-mb", help="Largest request body; then 413.")] = 2.0,
     timeout_s: Annotated[float, typer.Option("--timeout-s", help="Longest a request may take; then 504.")] = 60,
     *,
-    options: Options,
+    config: EngineConfig,
 ) -> None:
     """Run the HTTP service (needs the serve extra: pip install 'summarize[serve]')."""
     _setup_logging(quiet=False)
@@ -324,10 +323,10 @@ def serve_command(
     settings = ServeSettings(batch_wait_ms, max_batch, max_queue, int(max_body_mb * 1024 * 1024), timeout_s)
     # uvicorn stops accepting on SIGTERM, lets requests in flight finish, then
     # runs the app's shutdown, which drains the batcher.
-    uvicorn.run(create_app(options, settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
+    uvicorn.run(create_app(config, settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
 
 
-SUBCOMMANDS = frozenset({"eval", "models", "bench", "serve"})
+SUBCOMMANDS = frozenset({"eval", "models", "serve"})
 
 
 def main(argv: list[str] | None = None) -> None:

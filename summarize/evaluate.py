@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from summarize.schema import Document, Options
 from summarize.prepare import normalize, split_sentences, word_count
+from summarize.schema import CallSettings, Document, EngineConfig
 
 ROUGE_TYPES: tuple[str, ...] = ("rouge1", "rouge2", "rougeLsum")
 # The options that change a score, in the signature.
@@ -146,7 +146,8 @@ def aggregate(per_doc: Sequence[dict[str, float]], outputs: Sequence[str]) -> di
 def evaluate(
     path: str | Path,
     task: str,
-    options: Options,
+    config: EngineConfig,
+    call: CallSettings,
     reference_field: str | None = None,
     limit: int | None = None,
     per_doc_path: str | Path | None = None,
@@ -156,7 +157,8 @@ def evaluate(
     Args:
       path: JSONL with `article` (or `text`) and the reference field.
       task: "paragraph" or "headline".
-      options: the summarisation options (method, model, lengths...).
+      config: the load-time settings (method, model...).
+      call: the per-call settings (lengths, beams...).
       reference_field: defaults to "reference" (paragraph) or "title" (headline).
       limit: score only the first `limit` rows.
       per_doc_path: where to write each document's scores, as JSONL.
@@ -167,28 +169,30 @@ def evaluate(
     """
     from summarize import __version__
     from summarize.faithfulness import unsupported
+    from summarize.prepare import prepare
     from summarize.summarizer import Summarizer
 
     field = reference_field or ("title" if task == "headline" else "reference")
     examples = load_examples(path, field, limit)
     if not examples:
         raise ValueError(f"{path}: no rows")
-    summarizer = Summarizer(options)
-    summaries = list(summarizer.summarize_many(Document(e.id, e.article) for e in examples))
+    summarizer = Summarizer(config)
+    summaries = list(summarizer.summarize_many((Document(e.id, e.article) for e in examples), call))
     outputs = [getattr(s, task) for s in summaries]
     scores = rouge_per_doc(outputs, [e.reference for e in examples])
-    invented = [unsupported(out, e.article) for out, e in zip(outputs, examples, strict=True)]
+    invented = [unsupported(out, prepare(Document(e.id, e.article))) for out, e in zip(outputs, examples, strict=True)]
     result = aggregate(scores, outputs)
     result["unfaithful_rate"] = sum(bool(x) for x in invented) / len(examples)
     result["rows"] = len(examples)
     result["failed"] = sum(not s.ok for s in summaries)
-    method = summaries[0].method if summaries else options.method
+    method = summaries[0].method if summaries else config.method
     model = (
         f"{summarizer.model}@{getattr(getattr(summarizer.engine, 'spec', None), 'revision', '-')}"
         if summarizer.model
         else "-"
     )
-    opts = ",".join(f"{name}={getattr(options, name)}" for name in SIGNATURE_OPTIONS)
+    settings = {**config.to_dict(), **call.to_dict()}
+    opts = ",".join(f"{name}={settings[name]}" for name in SIGNATURE_OPTIONS)
     result["signature"] = (
         f"summarize:{__version__}|task:{task}|method:{method}|model:{model}|{opts}"
         f"|data:{Path(path).name}:{len(examples)}:sha256={dataset_sha256(path)[:16]}|{SCORER_SETTINGS}"

@@ -203,7 +203,7 @@ class _StreamWriter:
 
 
 class JsonlWriter(_StreamWriter):
-    """One JSON object per line: id, headline, paragraph, method, model, notes."""
+    """One JSON object per line: id, headline, paragraph, method, sources, model, notes."""
 
     def render(self, summary: Summary) -> str:
         return json.dumps(summary.to_dict(), ensure_ascii=False) + "\n"
@@ -246,7 +246,13 @@ class TextWriter(_StreamWriter):
 
 
 def _source(summary: Summary) -> str:
-    return summary.method + (f" ({summary.model})" if summary.model else "")
+    """"textrank", "abstractive (t5-small)", or for a mixed record
+    "mixed: headline textrank, paragraph abstractive (t5-small)"."""
+    model = f" ({summary.model})" if summary.model else ""
+    if summary.method != "mixed":
+        return summary.method + model
+    parts = ", ".join(f"{part} {engine}" for part, engine in summary.sources.items())
+    return f"mixed: {parts}{model}"
 
 
 _WRITERS: dict[str, type[_StreamWriter]] = {

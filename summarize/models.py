@@ -133,16 +133,39 @@ def hub_offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def hub_cache() -> Path:
+    """The Hugging Face hub cache folder, as huggingface_hub finds it."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    home = os.environ.get("HF_HOME") or os.path.join(os.environ.get("XDG_CACHE_HOME", "~/.cache"), "huggingface")
+    return Path(home).expanduser() / "hub"
+
+
 def cached_path(spec: ModelSpec) -> Path | None:
-    """The model's snapshot directory in the HF cache, or None (never touches the network)."""
+    """The model's snapshot directory in the HF cache, or None.
+
+    Reads the cache's folders directly (the layout huggingface_hub writes:
+    models--ORG--NAME/refs/REVISION and snapshots/COMMIT), so that finding
+    out that a model is absent costs no import of huggingface_hub, torch or
+    transformers, and never touches the network.
+    """
     if spec.hub_id is None:
         return Path(spec.path) if spec.path and Path(spec.path).is_dir() else None
-    from huggingface_hub import snapshot_download
-
-    try:
-        return Path(snapshot_download(spec.hub_id, revision=spec.revision, local_files_only=True))
-    except Exception:  # noqa: BLE001 - any failure means "not cached"
+    repo = hub_cache() / ("models--" + spec.hub_id.replace("/", "--"))
+    snapshots = repo / "snapshots"
+    if not snapshots.is_dir():
         return None
+    ref = repo / "refs" / spec.revision
+    try:
+        commit = ref.read_text().strip() if ref.is_file() else spec.revision
+    except OSError:
+        return None
+    # A pinned revision may be a short sha: it names the snapshot it begins.
+    matches = sorted(p for p in snapshots.iterdir() if p.name.startswith(commit) and len(commit) >= 7)
+    for snapshot in matches:
+        if (snapshot / "config.json").is_file():
+            return snapshot
+    return None
 
 
 def download(spec: ModelSpec) -> Path:

@@ -18,12 +18,16 @@ from collections.abc import Iterator
 from functools import lru_cache
 from html.parser import HTMLParser
 
+from summarize.schema import Document, Prepared, Sentence
+
 __all__ = [
+    "MAX_PREPARED_SENTENCES",
     "content_terms",
     "html_to_text",
     "iter_sentences",
     "looks_like_html",
     "normalize",
+    "prepare",
     "split_sentences",
     "stem",
     "strip_dateline",
@@ -370,3 +374,74 @@ def content_terms(sentence: str) -> list[str]:
             if word not in _TERMS:
                 _TERMS[word] = "" if word in STOPWORDS else stem(word)
         return list(filter(None, map(_TERMS.__getitem__, tokens)))
+
+
+# A document is prepared up to this many sentences; engines read at most a few
+# hundred, and a 20 MB file must not cost its whole length in sentence objects.
+MAX_PREPARED_SENTENCES = 2000
+_TERMINAL_END = re.compile(r"[.!?]['\")\]]*$")
+
+
+def _looks_like_title(block: str) -> bool:
+    """A title line: 4 to 20 words and no final full stop, question or exclamation mark."""
+    return not _TERMINAL_END.search(block) and 4 <= word_count(block) <= 20
+
+
+def _script(text: str) -> str:
+    """The main writing system of `text`, from a sample of its letters."""
+    counts: dict[str, int] = {}
+    for char in text[:2000]:
+        if char.isalpha():
+            name = unicodedata.name(char, "").split(" ")[0]
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return "latin"
+    top = max(counts, key=counts.__getitem__)
+    return {"CJK": "cjk", "HIRAGANA": "cjk", "KATAKANA": "cjk", "HANGUL": "hangul"}.get(top, top.lower())
+
+
+def prepare(doc: Document) -> Prepared:
+    """Turns a raw document into a prepared one: the only place text is normalised and split.
+
+    Args:
+      doc: the document as read.
+
+    Returns:
+      The Prepared document: normalised text, title and dateline if any,
+      paragraphs, sentences with their offsets, script. A document with no
+      text has no sentences.
+    """
+    text = normalize(doc.text)
+    notes = list(doc.notes)
+    blocks: list[str] = []
+    sentences: list[Sentence] = []
+    title: str | None = None
+    offset = 0
+    for block in _blocks(text):
+        if len(sentences) >= MAX_PREPARED_SENTENCES:
+            notes.append(f"long input: only its first {MAX_PREPARED_SENTENCES} sentences were read")
+            break
+        if not blocks and title is None and _looks_like_title(block):
+            title = block
+            offset += len(block) + 2
+            continue
+        cursor = 0
+        for piece in iter_sentences(block):
+            start = block.find(piece, cursor)
+            cursor = start + len(piece)
+            sentences.append(Sentence(piece, offset + start, offset + cursor, len(blocks)))
+        blocks.append(block)
+        offset += len(block) + 2
+    if title is not None and not sentences:
+        # A single short line is the article, not its title.
+        blocks, title = [title], None
+        sentences = [Sentence(blocks[0], 0, len(blocks[0]), 0)]
+    dateline = None
+    if sentences:
+        first = sentences[0]
+        stripped = strip_dateline(first.text)
+        if stripped != first.text:
+            dateline = first.text[: len(first.text) - len(stripped)].strip()
+            sentences[0] = Sentence(stripped, first.end - len(stripped), first.end, first.paragraph)
+    full = "\n\n".join(([title] if title else []) + blocks)
+    return Prepared(doc.id, full, title, dateline, blocks, sentences, script=_script(full), notes=notes)

@@ -21,9 +21,8 @@ from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 from transformers.modeling_outputs import BaseModelOutput
 
 from summarize.headline import clean_headline
-from summarize.models import ModelSpec, ModelUnavailable, resolve
-from summarize.schema import Document, Options, Summary
-from summarize.prepare import normalize, split_sentences
+from summarize.models import ModelSpec, ModelUnavailable
+from summarize.schema import CallSettings, EngineConfig, Prepared, Summary
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +66,11 @@ def pick_dtype(device: str, bf16_supported: bool | None = None) -> torch.dtype:
     return torch.float16
 
 
-def generation_kwargs(settings: dict[str, Any], opts: Options) -> dict[str, Any]:
-    """Generation arguments for one output: the registry's, with --num-beams applied."""
+def generation_kwargs(settings: dict[str, Any], call: CallSettings) -> dict[str, Any]:
+    """Generation arguments for one output: the registry's, with the call's beams applied."""
     kwargs = dict(settings)
-    if opts.num_beams is not None:
-        kwargs["num_beams"] = opts.num_beams
+    if call.num_beams is not None:
+        kwargs["num_beams"] = call.num_beams
     kwargs.setdefault("num_beams", 1)
     kwargs["do_sample"] = False  # deterministic: the same input gives the same output
     if kwargs["num_beams"] > 1:
@@ -87,12 +86,14 @@ class Seq2SeqEngine:
       tokenizer: its tokenizer.
       spec: the registry settings (prefix, input limit, generation).
       device: the torch device name.
+      batch_size: most documents in one batch.
     """
 
     name = "abstractive"
 
-    def __init__(self, model: Any, tokenizer: Any, spec: ModelSpec, device: str) -> None:
+    def __init__(self, model: Any, tokenizer: Any, spec: ModelSpec, device: str, batch_size: int = 16) -> None:
         self.model = model
+        self.batch_size = batch_size
         self.tokenizer = tokenizer
         self.spec = spec
         self.device = device
@@ -106,21 +107,22 @@ class Seq2SeqEngine:
         ids = self.tokenizer([self.spec.prefix + t for t in texts], add_special_tokens=True)["input_ids"]
         return [len(x) for x in ids]
 
-    def summarize_batch(self, docs: Sequence[Document], opts: Options) -> list[Summary]:
-        texts = [normalize(doc.text) for doc in docs]
+    def summarize_batch(self, docs: Sequence[Prepared], call: CallSettings) -> list[Summary]:
+        texts = [model_input(doc) for doc in docs]
         lengths = self.count_tokens(texts)
         notes: list[list[str]] = [list(doc.notes) for doc in docs]
         for i, length in enumerate(lengths):
             if length > self.max_input:
-                texts[i], note = self._condense(texts[i], length, opts)
+                pieces = ([docs[i].title] if docs[i].title else []) + [s.text for s in docs[i].sentences]
+                texts[i], note = self._condense(pieces, length, call)
                 notes[i].append(note)
-        outputs = self.generate(texts, opts)
+        outputs = self.generate(texts, call)
         return [
             Summary(doc.id, headline, paragraph, self.name, self.model_id, note)
             for doc, (headline, paragraph), note in zip(docs, outputs, notes, strict=True)
         ]
 
-    def generate(self, texts: Sequence[str], opts: Options, headline: bool = True) -> list[tuple[str, str]]:
+    def generate(self, texts: Sequence[str], call: CallSettings, headline: bool = True) -> list[tuple[str, str]]:
         """Headline and paragraph for each text, in input order.
 
         Texts are sorted by length and packed under a token budget; each batch
@@ -128,7 +130,7 @@ class Seq2SeqEngine:
 
         Args:
           texts: normalised texts within the input limit.
-          opts: batch size, beams and headline length.
+          call: beams and headline length.
           headline: decode the headline too (chunk summaries need none).
 
         Returns:
@@ -136,8 +138,8 @@ class Seq2SeqEngine:
         """
         lengths = self.count_tokens(texts)
         results: list[tuple[str, str]] = [("", "")] * len(texts)
-        for batch in self._batches(lengths, opts.batch_size):
-            for i, pair in zip(batch, self._generate_batch([texts[i] for i in batch], opts, headline), strict=True):
+        for batch in self._batches(lengths, self.batch_size):
+            for i, pair in zip(batch, self._generate_batch([texts[i] for i in batch], call, headline), strict=True):
                 results[i] = pair
         return results
 
@@ -153,7 +155,7 @@ class Seq2SeqEngine:
         if batch:
             yield batch
 
-    def _generate_batch(self, texts: Sequence[str], opts: Options, headline: bool) -> list[tuple[str, str]]:
+    def _generate_batch(self, texts: Sequence[str], call: CallSettings, headline: bool) -> list[tuple[str, str]]:
         encoded = self.tokenizer(
             [self.spec.prefix + t for t in texts],
             padding=True,
@@ -165,32 +167,34 @@ class Seq2SeqEngine:
             states = self.model.get_encoder()(
                 input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"]
             ).last_hidden_state
-            paragraphs = self._decode(states, encoded["attention_mask"], self.spec.paragraph, opts)
+            paragraphs = self._decode(states, encoded["attention_mask"], self.spec.paragraph, call)
             headlines = (
-                self._decode(states, encoded["attention_mask"], self.spec.headline, opts)
+                self._decode(states, encoded["attention_mask"], self.spec.headline, call)
                 if headline
                 else [""] * len(texts)
             )
         return [
-            (clean_headline(h, opts.headline_words) if headline else "", " ".join(p.split()))
+            (clean_headline(h, call.headline_words) if headline else "", " ".join(p.split()))
             for h, p in zip(headlines, paragraphs, strict=True)
         ]
 
-    def _decode(self, states: torch.Tensor, mask: torch.Tensor, settings: dict[str, Any], opts: Options) -> list[str]:
+    def _decode(
+        self, states: torch.Tensor, mask: torch.Tensor, settings: dict[str, Any], call: CallSettings
+    ) -> list[str]:
         # A fresh output object per call: generate() expands it for beam
         # search in place, and the other decode must see the original states.
         output = self.model.generate(
             encoder_outputs=BaseModelOutput(last_hidden_state=states),
             attention_mask=mask,
-            **generation_kwargs(settings, opts),
+            **generation_kwargs(settings, call),
         )
         return list(self.tokenizer.batch_decode(output, skip_special_tokens=True))
 
-    def chunks(self, text: str) -> list[str]:
-        """Splits text at sentence boundaries into pieces within the input limit."""
+    def chunks(self, sentences: Sequence[str]) -> list[str]:
+        """Packs sentences, in order, into pieces within the input limit."""
         limit = self.max_input - self.count_tokens([""])[0]
         pieces: list[str] = []
-        for sentence in split_sentences(text):
+        for sentence in sentences:
             words = sentence.split()
             # A sentence over the limit (no punctuation) is cut by words; a
             # word is at least one token, so limit // 2 words is safe enough.
@@ -209,43 +213,48 @@ class Seq2SeqEngine:
             chunks.append(" ".join(current))
         return chunks
 
-    def _condense(self, text: str, length: int, opts: Options) -> tuple[str, str]:
+    def _condense(self, sentences: Sequence[str], length: int, call: CallSettings) -> tuple[str, str]:
         """Summarises the chunks of a long text until the joined result fits."""
-        chunks = self.chunks(text)
+        chunks = self.chunks(sentences)
         note = f"input of {length} tokens over the {self.max_input}-token limit: summarised in {len(chunks)} chunks"
         if len(chunks) > MAX_CHUNKS:
             note += f" (only the first {MAX_CHUNKS} were used)"
             chunks = chunks[:MAX_CHUNKS]
         for _ in range(4):  # each round shrinks the text several times over
-            joined = " ".join(p for _, p in self.generate(chunks, opts, headline=False))
+            summaries = [p for _, p in self.generate(chunks, call, headline=False)]
+            joined = " ".join(summaries)
             if self.count_tokens([joined])[0] <= self.max_input:
                 return joined, note
-            chunks = self.chunks(joined)
+            chunks = self.chunks(summaries)
         return chunks[0], note
+
+
+def model_input(doc: Prepared) -> str:
+    """The text a model reads: the title and the body, without the dateline."""
+    return f"{doc.title}. {doc.body}" if doc.title else doc.body
 
 
 _LOADED: dict[tuple[str, str, str, int], Seq2SeqEngine] = {}
 
 
-def load_engine(opts: Options) -> Seq2SeqEngine:
-    """Loads (once per process) the model that `opts` names.
+def load_engine(spec: ModelSpec, directory: Path, config: EngineConfig) -> Seq2SeqEngine:
+    """Loads (once per process) the model that `spec` and `directory` name.
 
     Raises:
       ModelUnavailable: the model or the device cannot be had.
     """
-    device = pick_device(opts.device)
-    spec, directory = resolve(opts.model, allow_download=opts.allow_download)
-    if opts.max_input_tokens is not None:
-        spec = ModelSpec(**{**spec.__dict__, "max_input_tokens": opts.max_input_tokens})
-    key = (str(directory), device, opts.quantize, spec.max_input_tokens)
+    device = pick_device(config.device)
+    if config.max_input_tokens is not None:
+        spec = ModelSpec(**{**spec.__dict__, "max_input_tokens": config.max_input_tokens})
+    key = (str(directory), device, config.quantize, spec.max_input_tokens, config.threads, config.batch_size)
     if key not in _LOADED:
-        _LOADED[key] = _load(spec, directory, device, opts)
+        _LOADED[key] = _load(spec, directory, device, config)
+    if config.threads:
+        torch.set_num_threads(config.threads)
     return _LOADED[key]
 
 
-def _load(spec: ModelSpec, directory: Path, device: str, opts: Options) -> Seq2SeqEngine:
-    if opts.threads:
-        torch.set_num_threads(opts.threads)
+def _load(spec: ModelSpec, directory: Path, device: str, config: EngineConfig) -> Seq2SeqEngine:
     try:
         tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
         model = AutoModelForSeq2SeqLM.from_pretrained(directory, local_files_only=True, dtype=pick_dtype(device))
@@ -253,7 +262,7 @@ def _load(spec: ModelSpec, directory: Path, device: str, opts: Options) -> Seq2S
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise ModelUnavailable(f"{spec.name} could not be loaded from {directory}: {reason}") from err
     model.eval().to(device)
-    if opts.quantize == "int8":
+    if config.quantize == "int8":
         if device != "cpu":
             raise ModelUnavailable("--quantize int8 runs on the CPU only; use --device cpu")
         with warnings.catch_warnings():
@@ -262,4 +271,4 @@ def _load(spec: ModelSpec, directory: Path, device: str, opts: Options) -> Seq2S
             warnings.simplefilter("ignore")
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     log.info("loaded %s on %s", spec.name, device)
-    return Seq2SeqEngine(model, tokenizer, spec, device)
+    return Seq2SeqEngine(model, tokenizer, spec, device, config.batch_size)

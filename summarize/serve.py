@@ -15,8 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -26,13 +25,14 @@ from fastapi.responses import JSONResponse
 
 from summarize import __version__
 from summarize.batcher import MicroBatcher, Overloaded
-from summarize.schema import Document, Options, Summary, UsageError
+from summarize.schema import CallSettings, Document, EngineConfig, UsageError, names
 from summarize.summarizer import Summarizer
 
 log = logging.getLogger(__name__)
 
-# What a request may change; the engine, model and device belong to the server.
-REQUEST_OPTIONS = frozenset({"method", "headline_words", "paragraph_words", "sentences", "num_beams"})
+# What a request may change: the per-call settings. The engine, model and
+# device belong to the server.
+REQUEST_OPTIONS = frozenset(names(CallSettings))
 _DOC: dict[str, Any] = {
     "type": "object",
     "required": ["text"],
@@ -91,35 +91,22 @@ class ApiError(Exception):
         self.message = message
 
 
-class _Summarizers:
-    """One Summarizer per distinct request options (models load once per process)."""
-
-    def __init__(self, base: Summarizer, size: int = 32) -> None:
-        self.size = size
-        self.cache: OrderedDict[Options, Summarizer] = OrderedDict({base.options: base})
-
-    def __call__(self, docs: Sequence[Document], options: Options) -> list[Summary]:
-        summarizer = self.cache.get(options)
-        if summarizer is None:
-            summarizer = Summarizer(options)
-            self.cache[options] = summarizer
-            if len(self.cache) > self.size:
-                self.cache.popitem(last=False)
-        self.cache.move_to_end(options)
-        return list(summarizer.summarize_many(docs))
-
-
-def _options(base: Options, requested: Any) -> Options:
+def _call_settings(requested: Any) -> CallSettings:
+    """Validates a request's options: only per-call settings, each by type and range."""
     if requested is None:
-        return base
+        return CallSettings()
     if not isinstance(requested, dict):
         raise ApiError(422, "options must be an object")
     fixed = set(requested) - REQUEST_OPTIONS
     if fixed:
-        raise ApiError(422, f"option(s) set by the server, not per request: {', '.join(sorted(fixed))}")
+        raise ApiError(
+            422,
+            f"option(s) not settable per request: {', '.join(sorted(fixed))}; "
+            f"a request may set {', '.join(sorted(REQUEST_OPTIONS))}",
+        )
     try:
-        return base.replace(**requested)
-    except (UsageError, TypeError) as err:
+        return CallSettings.from_mapping(requested)
+    except UsageError as err:
         raise ApiError(422, str(err)) from None
 
 
@@ -134,17 +121,17 @@ def _document(item: Any, fallback_id: str) -> Document:
     return Document(str(item.get("id", fallback_id)), text)
 
 
-def create_app(options: Options | None = None, settings: ServeSettings | None = None) -> FastAPI:
-    """Builds the FastAPI application.
+def create_app(config: EngineConfig | None = None, settings: ServeSettings | None = None) -> FastAPI:
+    """Builds the FastAPI application. It holds one Summarizer.
 
     Args:
-      options: the server's summarisation options (engine, model, device...).
+      config: the server's load-time settings (engine, model, device...).
       settings: batching and limits.
 
     Returns:
       The app; the engine loads in the background at startup.
     """
-    base = options or Options()
+    base = config or EngineConfig()
     limits = settings or ServeSettings()
     state: dict[str, Any] = {"summarizer": None, "batcher": None, "error": None}
 
@@ -156,7 +143,7 @@ def create_app(options: Options | None = None, settings: ServeSettings | None = 
             log.error("engine failed to load: %s", err)
             return
         state["summarizer"] = summarizer
-        batcher = MicroBatcher(_Summarizers(summarizer), limits.batch_wait_ms, limits.max_batch, limits.max_queue)
+        batcher = MicroBatcher(summarizer.run_batch, limits.batch_wait_ms, limits.max_batch, limits.max_queue)
         batcher.start()
         state["batcher"] = batcher
         log.info("ready: %s %s", summarizer.engine.name, summarizer.model or "")
@@ -214,8 +201,8 @@ def create_app(options: Options | None = None, settings: ServeSettings | None = 
 
         Body: {"text": "...", "id": "...", "options": {...}} or
         {"documents": [{"text": "...", "id": "..."}], "options": {...}}.
-        Options a request may set: method, headline_words, paragraph_words,
-        sentences, num_beams.
+        Options a request may set: the per-call settings (headline_words,
+        paragraph_words, sentences, num_beams, long_input, on_flag).
         """
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limits.max_body_bytes:
@@ -232,14 +219,14 @@ def create_app(options: Options | None = None, settings: ServeSettings | None = 
         batcher: MicroBatcher | None = state["batcher"]
         if batcher is None:
             raise ApiError(503, "engine not ready" + (f": {state['error']}" if state["error"] else ", still loading"))
-        options = _options(base, payload.get("options"))
+        call = _call_settings(payload.get("options"))
         single = "documents" not in payload
         items = [payload] if single else payload["documents"]
         if not isinstance(items, list) or not items:
             raise ApiError(400, "documents must be a non-empty list")
         docs = [_document(item, str(i)) for i, item in enumerate(items)]
         try:
-            summaries = await asyncio.gather(*(batcher.submit(doc, options, limits.timeout_s) for doc in docs))
+            summaries = await asyncio.gather(*(batcher.submit(doc, call, limits.timeout_s) for doc in docs))
         except Overloaded as err:
             raise ApiError(503, f"overloaded: {err}; retry later") from None
         except TimeoutError:

@@ -1,9 +1,10 @@
-"""The `Summarizer`: chooses the engine, batches documents, falls back on failure.
+"""The `Summarizer`: chooses the engine once, prepares each document once,
+batches, falls back on failure, and applies the faithfulness guard.
 
-An abstractive batch that fails (out of memory, say) is retried at half its
-size, then document by document; a document that still fails gets the
-TextRank summary in "auto" mode, or an error in its own record. No failure
-loses the rest of the batch.
+An engine batch that fails (out of memory, say) is retried at half its size,
+then document by document; a document that still fails gets the TextRank
+summary in "auto" mode, or an error in its own record. No failure loses the
+rest of the batch.
 """
 
 from __future__ import annotations
@@ -12,41 +13,54 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from summarize.faithfulness import unsupported
-from summarize.schema import Document, Engine, Options, Summary, UsageError
+from summarize.prepare import prepare
+from summarize.schema import (
+    CallSettings,
+    Document,
+    Engine,
+    EngineConfig,
+    Prepared,
+    Summary,
+    UsageError,
+    names,
+)
 from summarize.textrank import TextRankEngine
 
 log = logging.getLogger(__name__)
 
 
 class Summarizer:
-    """Summarises documents with the engine the options ask for.
+    """Summarises documents with the engine its config asks for.
 
     Args:
-      options: the settings; `Options()` when omitted.
-      **overrides: options to change, e.g. `Summarizer(method="textrank")`.
+      config: the load-time settings; `EngineConfig()` when omitted.
+      **overrides: load-time settings to change, e.g. `Summarizer(method="textrank")`.
 
     Raises:
-      UsageError: an option is invalid, or method="abstractive" and the model
-        cannot be loaded.
+      UsageError: a setting is invalid, or a model engine was asked for and
+        its model cannot be loaded.
     """
 
-    def __init__(self, options: Options | None = None, **overrides: Any) -> None:
-        base = options or Options()
-        self.options = base.replace(**overrides) if overrides else base
-        self.textrank = TextRankEngine()
+    def __init__(self, config: EngineConfig | None = None, **overrides: Any) -> None:
+        base = config or EngineConfig()
+        self.config: EngineConfig = base.replace(**overrides) if overrides else base
+        self.textrank = TextRankEngine(self.config.workers)
         self.engine, self.fallback_note = self._choose_engine()
 
     def _choose_engine(self) -> tuple[Engine, str | None]:
-        if self.options.method == "textrank":
+        if self.config.method == "textrank":
             return self.textrank, None
-        from summarize.models import ModelUnavailable  # torch loads lazily, only when asked for
-        from summarize.seq2seq import load_engine
+        # Resolution reads only the registry and the cache: when no model is
+        # there, torch and transformers are never imported.
+        from summarize.models import ModelUnavailable, resolve
 
         try:
-            return load_engine(self.options), None
+            spec, directory = resolve(self.config.model, allow_download=self.config.allow_download)
+            from summarize.seq2seq import load_engine
+
+            return load_engine(spec, directory, self.config), None
         except ModelUnavailable as err:
-            if self.options.method == "abstractive":
+            if self.config.method != "auto":
                 raise UsageError(str(err)) from err
             log.warning("%s; using textrank", err)
             return self.textrank, f"{err}; fell back to textrank"
@@ -56,96 +70,137 @@ class Summarizer:
         """The model in use, or None for TextRank."""
         return getattr(self.engine, "model_id", None)
 
-    def summarize(self, text: str, id: str = "0") -> Summary:
+    def summarize(self, text: str, id: str = "0", call: CallSettings | None = None, **settings: Any) -> Summary:
         """Summarises one text.
+
+        Args:
+          text: the article (plain text, Markdown or HTML).
+          id: its id in the Summary.
+          call: per-call settings; `settings` change them, e.g. paragraph_words=40.
 
         Returns:
           The Summary; its `error` is set when the text could not be summarised.
         """
-        return next(self.summarize_many([Document(id, text)]))
+        return next(self.summarize_many([Document(id, text)], call, **settings))
 
-    def summarize_many(self, items: Iterable[Document | str]) -> Iterator[Summary]:
+    def summarize_many(
+        self, items: Iterable[Document | str], call: CallSettings | None = None, **settings: Any
+    ) -> Iterator[Summary]:
         """Summarises a stream of documents lazily, in input order.
 
         Args:
           items: Documents, or plain strings (their ids are their positions).
+          call: per-call settings (lengths, beams...); defaults when omitted.
+          **settings: per-call settings to change, e.g. headline_words=10.
 
         Yields:
           One Summary per item, as soon as its batch is done.
         """
+        base = call or CallSettings()
+        call = base.replace(**settings) if settings else base
         batch: list[Document] = []
         for number, item in enumerate(items):
             batch.append(item if isinstance(item, Document) else Document(str(number), item))
-            if len(batch) >= self.options.batch_size:
-                yield from self._run(batch)
+            if len(batch) >= self.config.batch_size:
+                yield from self.run_batch(batch, call)
                 batch = []
         if batch:
-            yield from self._run(batch)
+            yield from self.run_batch(batch, call)
 
-    def _run(self, docs: Sequence[Document]) -> list[Summary]:
+    def run_batch(self, docs: Sequence[Document], call: CallSettings) -> list[Summary]:
+        """Summarises one batch of documents, one Summary each, in order."""
+        if self.engine is self.textrank and self.textrank.parallel(len(docs)):
+            return self.textrank.summarize_documents(docs, call)
         results: dict[int, Summary] = {}
-        todo: list[int] = []
+        todo: list[Prepared] = []
+        positions: list[int] = []
         for i, doc in enumerate(docs):
-            if not doc.text.strip():
-                results[i] = _failed(doc, "empty text", self.engine.name)
+            prepared = prepare(doc)
+            if prepared.sentences:
+                todo.append(prepared)
+                positions.append(i)
             else:
-                todo.append(i)
-        done = self._summarize(self.engine, [docs[i] for i in todo])
-        for i, summary in zip(todo, done, strict=True):
+                results[i] = failed(doc.id, "empty text" if not doc.text.strip() else "no text to summarise", doc.notes)
+        for i, source, summary in zip(positions, todo, self._summarize(self.engine, todo, call), strict=True):
             if self.fallback_note:
                 summary.notes.insert(0, self.fallback_note)
-            if summary.ok and summary.method != self.textrank.name and self.options.faithfulness:
-                self._guard(docs[i], summary)
+            if summary.ok and summary.method != self.textrank.name:
+                summary = self._guard(source, summary, call)
             results[i] = summary
         return [results[i] for i in range(len(docs))]
 
-    def _summarize(self, engine: Engine, docs: Sequence[Document]) -> list[Summary]:
+    def _summarize(self, engine: Engine, docs: Sequence[Prepared], call: CallSettings) -> list[Summary]:
         """Runs `engine` on `docs`, halving the batch on failure."""
         if not docs:
             return []
         try:
-            return engine.summarize_batch(docs, self.options)
+            return engine.summarize_batch(docs, call)
         except Exception as err:  # noqa: BLE001 - any engine failure is contained
             if len(docs) > 1:
                 log.info("batch of %d failed (%s); retrying in halves", len(docs), err)
                 half = len(docs) // 2
-                return self._summarize(engine, docs[:half]) + self._summarize(engine, docs[half:])
-            return [self._recover(engine, docs[0], err)]
+                return self._summarize(engine, docs[:half], call) + self._summarize(engine, docs[half:], call)
+            return [self._recover(engine, docs[0], err, call)]
 
-    def _recover(self, engine: Engine, doc: Document, err: Exception) -> Summary:
+    def _recover(self, engine: Engine, doc: Prepared, err: Exception, call: CallSettings) -> Summary:
         reason = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
-        if engine is not self.textrank and self.options.method == "auto":
-            summary = self._summarize(self.textrank, [doc])[0]
+        if engine is not self.textrank and self.config.method == "auto":
+            summary = self._summarize(self.textrank, [doc], call)[0]
             summary.notes.append(f"{engine.name} failed ({reason}); fell back to textrank")
             return summary
-        return _failed(doc, reason, engine.name)
+        return failed(doc.id, reason, doc.notes)
 
-    def _guard(self, doc: Document, summary: Summary) -> None:
-        """Notes invented facts; in "auto" mode swaps the unfaithful part for TextRank's."""
+    def _guard(self, source: Prepared, summary: Summary, call: CallSettings) -> Summary:
+        """Checks each generated part against the source; what happens to a
+        flagged part is the call's `on_flag`: replaced by TextRank's, noted, or
+        the record dropped with an error."""
+        from summarize.faithfulness import unsupported
+
         fallback: Summary | None = None
         for part in ("headline", "paragraph"):
-            invented = unsupported(getattr(summary, part), doc.text)
+            invented = unsupported(getattr(summary, part), source)
             if not invented:
                 continue
-            summary.notes.append(f"{part} has words not in the source: {', '.join(invented[:5])}")
-            if self.options.method == "auto":
-                fallback = fallback or self.textrank.summarize_batch([doc], self.options)[0]
-                setattr(summary, part, getattr(fallback, part))
+            problem = f"{part} has words not in the source: {', '.join(invented[:5])}"
+            if call.on_flag == "drop":
+                return failed(summary.id, f"dropped: {problem}", summary.notes)
+            summary.notes.append(problem)
+            if call.on_flag == "replace":
+                fallback = fallback or self.textrank.summarize_batch([source], call)[0]
+                summary.set_part(part, getattr(fallback, part), self.textrank.name)
                 summary.notes.append(f"{part} replaced by textrank's")
+        return summary
 
 
-def _failed(doc: Document, reason: str, method: str) -> Summary:
-    return Summary(doc.id, "", "", method, None, list(doc.notes), error=reason)
+def failed(id: str, reason: str, notes: Iterable[str] = ()) -> Summary:
+    """The record of a document that could not be summarised."""
+    return Summary(id, "", "", "none", None, list(notes), error=reason)
 
 
-def summarize(text: str, **options: Any) -> Summary:
-    """Summarises one text with the given options.
+def split_settings(settings: dict[str, Any]) -> tuple[EngineConfig, CallSettings]:
+    """Splits keyword settings into the load-time and the per-call ones.
+
+    Raises:
+      UsageError: a name that is neither, or a bad value.
+    """
+    unknown = set(settings) - names(EngineConfig) - names(CallSettings)
+    if unknown:
+        raise UsageError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    config = EngineConfig.from_mapping({k: v for k, v in settings.items() if k in names(EngineConfig)})
+    call = CallSettings.from_mapping({k: v for k, v in settings.items() if k in names(CallSettings)})
+    return config, call
+
+
+def summarize(text: str, **settings: Any) -> Summary:
+    """Summarises one text.
 
     Args:
       text: the article.
-      **options: any field of `Options`, e.g. method="textrank", paragraph_words=50.
+      **settings: any load-time or per-call setting, e.g. method="textrank",
+        paragraph_words=50.
 
     Returns:
       The Summary.
     """
-    return Summarizer(Options(**options)).summarize(text)
+    config, call = split_settings(settings)
+    return Summarizer(config).summarize(text, call=call)

@@ -11,23 +11,16 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import chain, islice, repeat
+from itertools import chain, repeat
 
 import numpy as np
 
 from summarize.headline import clean_headline, compress
-from summarize.schema import Document, Options, Summary
-from summarize.prepare import (
-    content_terms,
-    iter_sentences,
-    normalize,
-    strip_dateline,
-    word_count,
-)
+from summarize.prepare import content_terms, prepare
+from summarize.schema import CallSettings, Document, Prepared, Summary
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +100,7 @@ def select(
     scores: np.ndarray,
     sim: np.ndarray,
     lengths: Sequence[int],
-    opts: Options,
+    call: CallSettings,
     exclude: frozenset[int] = frozenset(),
 ) -> list[int]:
     """Picks sentences by MMR under the word or sentence budget.
@@ -116,7 +109,7 @@ def select(
       scores: the rank of each sentence.
       sim: the similarity matrix, for redundancy.
       lengths: words in each sentence.
-      opts: paragraph_words or sentences set the budget.
+      call: paragraph_words or sentences set the budget.
       exclude: sentences to leave out (a title line) unless nothing else is left.
 
     Returns:
@@ -128,7 +121,7 @@ def select(
     eligible = eligible or list(range(n))
     chosen: list[int] = []
     total = 0
-    budget = opts.paragraph_words
+    budget = call.paragraph_words
     while eligible:
         if chosen:
             redundancy = sim[np.ix_(eligible, chosen)].max(axis=1)
@@ -144,7 +137,7 @@ def select(
         picked = None
         for k in order:
             i = eligible[k]
-            if opts.sentences is not None or not chosen or total + lengths[i] <= budget * 1.2:
+            if call.sentences is not None or not chosen or total + lengths[i] <= budget * 1.2:
                 picked = i
                 break
         if picked is None:
@@ -152,22 +145,12 @@ def select(
         chosen.append(picked)
         eligible.remove(picked)
         total += lengths[picked]
-        if opts.sentences is not None:
-            if len(chosen) >= opts.sentences:
+        if call.sentences is not None:
+            if len(chosen) >= call.sentences:
                 break
         elif total >= budget * 0.9:
             break
     return sorted(chosen)
-
-
-_TERMINAL = re.compile(r"[.!?]['\")\]]*$")
-
-
-def _is_title(sentences: Sequence[str]) -> bool:
-    """True when the text opens with a title line: short, unpunctuated, and
-    followed by the article."""
-    first = sentences[0]
-    return len(sentences) > 1 and not _TERMINAL.search(first) and 4 <= word_count(first) <= 20
 
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
@@ -202,53 +185,83 @@ def _one_blas_thread() -> None:
     threadpool_limits(1)
 
 
+def _summarize_document(doc: Document, call: CallSettings) -> Summary:
+    """Prepares and summarises one document: what a worker process runs."""
+    from summarize.summarizer import failed
+
+    prepared = prepare(doc)
+    if not prepared.sentences:
+        return failed(doc.id, "empty text" if not doc.text.strip() else "no text to summarise", doc.notes)
+    try:
+        return TextRankEngine().summarize_one(prepared, call)
+    except Exception as err:  # noqa: BLE001 - one document's failure stays in its record
+        return failed(doc.id, f"{type(err).__name__}: {err}", doc.notes)
+
+
 class TextRankEngine:
-    """Extractive summaries with no model weights."""
+    """Extractive summaries with no model weights.
+
+    Args:
+      workers: processes that share a batch; each prepares and ranks its part.
+    """
 
     name = "textrank"
 
-    def summarize_batch(self, docs: Sequence[Document], opts: Options) -> list[Summary]:
-        if opts.workers > 1 and len(docs) >= 2 * opts.workers:
-            chunk = max(1, -(-len(docs) // opts.workers))
-            try:
-                return list(_pool(opts.workers).map(self.summarize_one, docs, repeat(opts, len(docs)), chunksize=chunk))
-            except BrokenProcessPool as err:
-                # Workers that cannot start (or died) must not cost the batch.
-                _POOLS.pop(opts.workers, None)
-                log.warning("TextRank workers unavailable (%s); continuing in this process", err)
-        return [self.summarize_one(doc, opts) for doc in docs]
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
 
-    def summarize_one(self, doc: Document, opts: Options) -> Summary:
-        """Summarises one document.
+    def parallel(self, size: int) -> bool:
+        """Whether a batch of `size` documents is worth the worker processes."""
+        return self.workers > 1 and size >= 2 * self.workers
+
+    def summarize_documents(self, docs: Sequence[Document], call: CallSettings) -> list[Summary]:
+        """Prepares and summarises raw documents in the worker processes.
+
+        Preparing is most of TextRank's work, so the workers do it, not this process.
+        """
+        chunk = max(1, -(-len(docs) // self.workers))
+        try:
+            return list(_pool(self.workers).map(_summarize_document, docs, repeat(call, len(docs)), chunksize=chunk))
+        except BrokenProcessPool as err:
+            # Workers that cannot start (or died) must not cost the batch.
+            _POOLS.pop(self.workers, None)
+            log.warning("TextRank workers unavailable (%s); continuing in this process", err)
+        return [_summarize_document(doc, call) for doc in docs]
+
+    def summarize_batch(self, docs: Sequence[Prepared], call: CallSettings) -> list[Summary]:
+        return [self.summarize_one(doc, call) for doc in docs]
+
+    def summarize_one(self, doc: Prepared, call: CallSettings) -> Summary:
+        """Summarises one prepared document.
 
         Raises:
-          ValueError: when the document has no text.
+          ValueError: when the document has no sentences.
         """
         notes = list(doc.notes)
-        sentences = list(islice(iter_sentences(normalize(doc.text)), MAX_SENTENCES + 1))
-        if len(sentences) > MAX_SENTENCES:
-            sentences.pop()
-            notes.append(f"long input: ranked its first {MAX_SENTENCES} sentences")
-        if not sentences:
+        if not doc.sentences:
             raise ValueError("no text to summarise")
-        sentences[0] = strip_dateline(sentences[0])
+        body = [s.text for s in doc.sentences[:MAX_SENTENCES]]
+        if len(doc.sentences) > MAX_SENTENCES:
+            notes.append(f"long input: ranked its first {MAX_SENTENCES} sentences")
+        # The title takes part in the ranking (sentences like it gain), but is
+        # never a paragraph sentence: it is the headline.
+        sentences = [doc.title, *body] if doc.title else body
         counts, vocab = term_counts([content_terms(s) for s in sentences])
         sim = similarity_matrix(counts)
         scores = rank(sim)
         # Sentences of normalised text have single spaces: counting them is enough.
         lengths = [s.count(" ") + 1 for s in sentences]
-        has_title = _is_title(sentences)
-        chosen = select(scores, sim, lengths, opts, frozenset({0}) if has_title else frozenset())
+        chosen = select(scores, sim, lengths, call, frozenset({0}) if doc.title else frozenset())
         paragraph = " ".join(sentences[i] for i in chosen)
-        if len(chosen) == 1 and lengths[chosen[0]] > 2 * opts.paragraph_words and opts.sentences is None:
-            paragraph = " ".join(paragraph.split()[: opts.paragraph_words]) + " ..."
-            notes.append(f"paragraph cut to {opts.paragraph_words} words: the text has no sentence breaks")
-        if has_title:
+        if len(chosen) == 1 and lengths[chosen[0]] > 2 * call.paragraph_words and call.sentences is None:
+            paragraph = " ".join(paragraph.split()[: call.paragraph_words]) + " ..."
+            notes.append(f"paragraph cut to {call.paragraph_words} words: the text has no sentence breaks")
+        if doc.title:
             # The article carries its own title: that is the headline.
-            headline = clean_headline(sentences[0], opts.headline_words)
+            headline = clean_headline(doc.title, call.headline_words)
         else:
             best = max(chosen, key=lambda i: scores[i])
             # zip stops at the vocabulary: a text of stopwords alone has one empty column.
             totals = counts.sum(axis=0).tolist()
-            headline = compress(sentences[best], opts.headline_words, dict(zip(vocab, totals, strict=False)))
+            headline = compress(sentences[best], call.headline_words, dict(zip(vocab, totals, strict=False)))
         return Summary(doc.id, headline, paragraph, self.name, None, notes)

@@ -41,7 +41,7 @@ def test_abstractive_without_model_is_a_usage_error() -> None:
 
 def test_jsonl_keys_and_formats(tmp_path: Path) -> None:
     code, out, _ = run(str(SEED), "--method", "textrank", "--format", "jsonl")
-    assert set(json.loads(out)) == {"id", "headline", "paragraph", "method", "model", "notes"}
+    assert set(json.loads(out)) == {"id", "headline", "paragraph", "method", "sources", "model", "notes"}
     for fmt in ("json", "markdown", "text"):
         code, out, _ = run(str(SEED), "--method", "textrank", "--format", fmt)
         assert code == 0 and "Blinken" in out
@@ -198,3 +198,43 @@ def test_models_pull_fails_fast_offline(capsys: pytest.CaptureFixture[str]) -> N
         cli.main(["models", "pull", "t5-small"])
     assert exit_info.value.code == 2
     assert "HF_HUB_OFFLINE" in capsys.readouterr().err
+
+
+def test_help_lists_commands_without_placeholders_or_heavy_imports() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from summarize import cli\n"
+        "for args in (['--help'], ['--version']):\n"
+        "    try:\n"
+        "        cli.main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = sorted(m for m in ('numpy', 'torch', 'transformers') if m in sys.modules)\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out
+    for command in ("eval", "models", "serve"):
+        assert f"  {command} " in out
+    assert "<bool>" not in out and "summarize 0." in out
+    serve_help = subprocess.run(
+        [sys.executable, "-m", "summarize.cli", "serve", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "pip install 'summarize[serve]'" in " ".join(serve_help.split())
+
+
+def test_auto_without_a_cached_model_never_imports_torch() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from summarize import summarize\n"
+        f"s = summarize(open({str(SEED)!r}).read())\n"
+        "print(s.method, 'torch' in sys.modules, 'transformers' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["textrank", "False", "False"]

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from summarize.faithfulness import unsupported
+from summarize.prepare import prepare
+from summarize.schema import Document
 
-SOURCE = 'Acme Corp said profits rose 12% to $1,200m in 2024. Chief executive Ana Lopez called it "a record year".'
+SOURCE_TEXT = 'Acme Corp said profits rose 12% to $1,200m in 2024. Chief executive Ana Lopez called it "a record year".'
+SOURCE = prepare(Document("src", SOURCE_TEXT))
 
 
 def test_faithful_output_passes() -> None:

@@ -93,3 +93,45 @@ def test_words_and_terms() -> None:
     assert words("U.S. profits rose $1.13bn, don't panic") == ["U.S", "profits", "rose", "1.13bn", "don't", "panic"]
     assert stem("profits") == stem("profit") == "profit"
     assert content_terms("The profits of the firm") == ["profit", "firm"]
+
+
+def test_prepare_gives_title_dateline_paragraphs_and_offsets() -> None:
+    from summarize.prepare import prepare
+    from summarize.schema import Document
+
+    raw = (
+        "Council approves budget after long debate\n\n"
+        "LONDON (Reuters) - The city council approved a new budget on Tuesday. It raises school spending.\n\n"
+        "Opponents said roads would suffer. The plan starts in July."
+    )
+    doc = prepare(Document("d", raw, ("read note",)))
+    assert doc.title == "Council approves budget after long debate"
+    assert doc.dateline == "LONDON (Reuters) -"
+    assert [s.text for s in doc.sentences] == [
+        "The city council approved a new budget on Tuesday.",
+        "It raises school spending.",
+        "Opponents said roads would suffer.",
+        "The plan starts in July.",
+    ]
+    assert [s.paragraph for s in doc.sentences] == [0, 0, 1, 1]
+    assert all(doc.text[s.start : s.end] == s.text for s in doc.sentences)
+    assert len(doc.paragraphs) == 2 and doc.notes == ["read note"]
+    assert "Tuesday" in doc.words and doc.body.startswith("The city council")
+
+
+def test_a_single_short_line_is_the_article_not_a_title() -> None:
+    from summarize.prepare import prepare
+    from summarize.schema import Document
+
+    doc = prepare(Document("d", "Budget approved by the council"))
+    assert doc.title is None and [s.text for s in doc.sentences] == ["Budget approved by the council"]
+    assert prepare(Document("e", "  \n ")).sentences == []
+
+
+def test_scripts_are_told_apart() -> None:
+    from summarize.prepare import prepare
+    from summarize.schema import Document
+
+    assert prepare(Document("a", "Москва сегодня объявила новые меры.")).script == "cyrillic"
+    assert prepare(Document("b", "北京今天宣布了新的措施。")).script == "cjk"
+    assert prepare(Document("c", "The council met.")).script == "latin"

@@ -11,24 +11,28 @@ from conftest import ARTICLE, SEED
 from typer.testing import CliRunner
 
 from summarize import Summarizer
-from summarize.models import ModelUnavailable
-from summarize.schema import Document, Options
+from summarize.models import ModelUnavailable, resolve
+from summarize.prepare import prepare
+from summarize.schema import CallSettings, Document, EngineConfig
 from summarize.seq2seq import Seq2SeqEngine, load_engine, pick_device, pick_dtype
 
 # Fixed, short outputs: random weights would otherwise ramble to max length.
 FAST = {"num_beams": 1}
 
 
-def engine_for(path: Path, **options: object) -> tuple[Seq2SeqEngine, Options]:
-    opts = Options(model=str(path), method="abstractive", device="cpu", **options)  # type: ignore[arg-type]
-    engine = load_engine(opts)
+def engine_for(path: Path, **settings: object) -> tuple[Seq2SeqEngine, CallSettings]:
+    config = EngineConfig(method="abstractive", model=str(path), device="cpu").replace(
+        **{k: v for k, v in settings.items() if k in ("quantize", "batch_size")}
+    )
+    opts = CallSettings().replace(**{k: v for k, v in settings.items() if k not in ("quantize", "batch_size")})
+    engine = load_engine(*resolve(config.model), config)
     engine.spec.headline.update(min_new_tokens=2, max_new_tokens=6)
     engine.spec.paragraph.update(min_new_tokens=4, max_new_tokens=12)
     return engine, opts
 
 
 DOCS = [
-    Document(str(i), text)
+    prepare(Document(str(i), text))
     for i, text in enumerate([ARTICLE, ARTICLE[:120], ARTICLE * 2, "Budget approved by the council."])
 ]
 
@@ -64,9 +68,10 @@ def test_one_encoder_pass_per_batch(tiny_t5: Path, monkeypatch: pytest.MonkeyPat
 def test_long_input_is_chunked_with_a_note(tiny_t5: Path) -> None:
     engine, opts = engine_for(tiny_t5, num_beams=1)
     long_text = SEED.read_text() * 2
-    summary = engine.summarize_batch([Document("long", long_text)], opts)[0]
+    doc = prepare(Document("long", long_text))
+    summary = engine.summarize_batch([doc], opts)[0]
     assert any("chunks" in note for note in summary.notes)
-    chunks = engine.chunks(long_text)
+    chunks = engine.chunks([s.text for s in doc.sentences])
     assert len(chunks) > 1
     assert max(engine.count_tokens(chunks)) <= engine.max_input
 
@@ -79,8 +84,8 @@ def test_headline_is_clean(tiny_t5: Path) -> None:
 
 
 def test_model_loaded_once(tiny_t5: Path) -> None:
-    opts = Options(model=str(tiny_t5), method="abstractive", device="cpu")
-    assert load_engine(opts) is load_engine(opts)
+    config = EngineConfig(model=str(tiny_t5), method="abstractive", device="cpu")
+    assert load_engine(*resolve(config.model), config) is load_engine(*resolve(config.model), config)
 
 
 def test_device_selection() -> None:
@@ -102,7 +107,7 @@ def test_int8_quantisation_runs(tiny_t5: Path) -> None:
 
 
 def test_summarizer_uses_the_model_and_retries_failed_batches(tiny_t5: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    summarizer = Summarizer(model=str(tiny_t5), device="cpu", num_beams=1, batch_size=4)
+    summarizer = Summarizer(model=str(tiny_t5), device="cpu", batch_size=4)
     engine = summarizer.engine
     assert engine.name == "abstractive"
     real = engine.summarize_batch
@@ -117,7 +122,7 @@ def test_summarizer_uses_the_model_and_retries_failed_batches(tiny_t5: Path, mon
         return real(docs, opts)
 
     monkeypatch.setattr(engine, "summarize_batch", oom_on_big_batches)
-    results = list(summarizer.summarize_many(DOCS))
+    results = list(summarizer.summarize_many([Document(d.id, d.text) for d in DOCS], num_beams=1))
     assert [r.id for r in results] == ["0", "1", "2", "3"]
     assert sizes[:3] == [4, 2, 1]
     assert results[2].method == "textrank" and "broken document" in results[2].notes[-1]
@@ -125,7 +130,7 @@ def test_summarizer_uses_the_model_and_retries_failed_batches(tiny_t5: Path, mon
 
 
 def test_unfaithful_output_is_replaced_in_auto_mode(tiny_t5: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    summarizer = Summarizer(model=str(tiny_t5), device="cpu", num_beams=1)
+    summarizer = Summarizer(model=str(tiny_t5), device="cpu")
     from summarize.schema import Summary
 
     monkeypatch.setattr(
@@ -139,6 +144,7 @@ def test_unfaithful_output_is_replaced_in_auto_mode(tiny_t5: Path, monkeypatch: 
     assert "Boeing" not in summary.headline
     assert any("not in the source" in note for note in summary.notes)
     assert summary.paragraph == "The council approved a budget."
+    assert summary.method == "mixed" and summary.sources == {"headline": "textrank", "paragraph": "abstractive"}
 
 
 def test_broken_model_directory_falls_back(tmp_path: Path) -> None:
@@ -151,8 +157,10 @@ def test_cli_runs_the_abstractive_path(tiny_t5: Path) -> None:
     from summarize import cli
 
     result = CliRunner().invoke(
-        cli.app, [str(SEED), "--model", str(tiny_t5), "--num-beams", "1", "--device", "cpu", "-f", "jsonl"]
+        cli.app,
+        [str(SEED), "--model", str(tiny_t5), "--num-beams", "1", "--device", "cpu", "-f", "jsonl", "--on-flag", "note"],
     )
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)
     assert record["method"] == "abstractive" and record["model"] == str(tiny_t5)
+    assert record["sources"] == {"headline": "abstractive", "paragraph": "abstractive"}

@@ -14,13 +14,13 @@ import pytest
 from conftest import ARTICLE, ROOT, SEED
 from fastapi.testclient import TestClient
 
-from summarize.schema import Options
+from summarize.schema import EngineConfig
 from summarize.serve import ServeSettings, create_app
 
 
 @pytest.fixture
 def client() -> TestClient:
-    app = create_app(Options(method="textrank"), ServeSettings(max_body_bytes=64 * 1024, timeout_s=10))
+    app = create_app(EngineConfig(method="textrank"), ServeSettings(max_body_bytes=64 * 1024, timeout_s=10))
     with TestClient(app) as test_client:
         for _ in range(100):
             if test_client.get("/readyz").status_code == 200:
@@ -40,7 +40,7 @@ def test_health_ready_models(client: TestClient) -> None:
 
 def test_summarize_one_and_many(client: TestClient) -> None:
     record = client.post("/v1/summarize", json={"text": SEED.read_text(), "id": "seed"}).json()
-    assert set(record) == {"id", "headline", "paragraph", "method", "model", "notes"}
+    assert set(record) == {"id", "headline", "paragraph", "method", "sources", "model", "notes"}
     assert record["id"] == "seed" and record["headline"].startswith("Blinken")
     many = client.post(
         "/v1/summarize",
@@ -60,6 +60,15 @@ def test_summarize_one_and_many(client: TestClient) -> None:
         (json.dumps({"text": ARTICLE, "options": {"paragraph_words": 0}}).encode(), 422),
         (json.dumps({"text": ARTICLE, "options": {"model": "other"}}).encode(), 422),
         (json.dumps({"text": ARTICLE, "options": {"method": "magic"}}).encode(), 422),
+        (json.dumps({"text": ARTICLE, "options": {"method": "abstractive"}}).encode(), 422),
+        (json.dumps({"text": ARTICLE, "options": {"headline_words": 5.5}}).encode(), 422),
+        (json.dumps({"text": ARTICLE, "options": {"paragraph_words": True}}).encode(), 422),
+        (json.dumps({"text": ARTICLE, "options": {"paragraph_words": float("nan")}}).encode(), 422),
+        (json.dumps({"text": ARTICLE, "options": {"paragraph_words": 1e308}}).encode(), 422),
+        (json.dumps({"text": ARTICLE, "options": {"num_beams": 2000}}).encode(), 422),
+        (json.dumps({"text": ARTICLE, "options": {"on_flag": "ignore"}}).encode(), 422),
+        (json.dumps({"text": ARTICLE, "options": {"threads": 4}}).encode(), 422),
+        (json.dumps({"text": ARTICLE, "options": []}).encode(), 422),
         (json.dumps({"text": "x" * 70_000}).encode(), 413),
     ],
 )
@@ -80,7 +89,7 @@ def test_overload_and_timeout_codes(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for fake, code in ((overloaded, 503), (too_slow, 504)):
         monkeypatch.setattr(batcher_module.MicroBatcher, "submit", fake)
-        with TestClient(create_app(Options(method="textrank"))) as client:
+        with TestClient(create_app(EngineConfig(method="textrank"))) as client:
             for _ in range(100):
                 if client.get("/readyz").status_code == 200:
                     break
@@ -90,7 +99,7 @@ def test_overload_and_timeout_codes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_unready_engine_answers_503() -> None:
-    app = create_app(Options(method="abstractive"))  # no model here: never ready
+    app = create_app(EngineConfig(method="abstractive"))  # no model here: never ready
     with TestClient(app) as client:
         for _ in range(400):
             if client.get("/readyz").json()["message"] != "loading":

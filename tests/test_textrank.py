@@ -5,13 +5,13 @@ import time
 import numpy as np
 from conftest import ARTICLE, SEED
 
-from summarize.schema import Document, Options
-from summarize.prepare import normalize, split_sentences
+from summarize.prepare import normalize, prepare, split_sentences
+from summarize.schema import CallSettings, Document
 from summarize.textrank import TextRankEngine, rank, shutdown_workers, similarity_matrix, term_counts
 
 
 def summarize(text: str, **options: object) -> object:
-    return TextRankEngine().summarize_one(Document("d", text), Options(**options))  # type: ignore[arg-type]
+    return TextRankEngine().summarize_one(prepare(Document("d", text)), CallSettings(**options))  # type: ignore[arg-type]
 
 
 def test_pagerank_favours_central_and_early_sentences() -> None:
@@ -72,8 +72,7 @@ def test_twenty_megabytes_in_bounded_time() -> None:
 def test_workers_give_the_same_output() -> None:
     texts = [SEED.read_text(), ARTICLE] * 4
     docs = [Document(str(i), t) for i, t in enumerate(texts)]
-    engine = TextRankEngine()
-    serial = engine.summarize_batch(docs, Options())
-    parallel = engine.summarize_batch(docs, Options(workers=2))
+    serial = TextRankEngine().summarize_batch([prepare(d) for d in docs], CallSettings())
+    parallel = TextRankEngine(workers=2).summarize_documents(docs, CallSettings())
     shutdown_workers()
     assert [(s.id, s.headline, s.paragraph) for s in serial] == [(s.id, s.headline, s.paragraph) for s in parallel]
