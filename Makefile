@@ -9,7 +9,7 @@ TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: install test bench bench-full bench-serve lint demo clean
+.PHONY: install test bench bench-full bench-serve lint demo golden clean
 
 install: $(STAMP) demo
 
@@ -25,6 +25,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# After a deliberate change to outputs: rewrite the golden files, then review the diff.
+golden: $(STAMP)
+	$(PY) tests/golden.py
 
 bench: $(STAMP)
 	$(PY) -m summarize.bench
