@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+HEADLINE_POLICIES = ("from-paragraph", "decode")
+LONG_INPUT_POLICIES = ("truncate", "chunk")
 GENERATION_KEYS = ("num_beams", "min_new_tokens", "max_new_tokens", "no_repeat_ngram_size", "length_penalty")
 _HERE = Path(__file__).resolve().parent
 # Installed wheels carry the registry inside the package; a checkout keeps it in models/.
@@ -35,6 +37,12 @@ class ModelSpec:
       hub_id: the Hugging Face repository id (None for a local model).
       revision: the hub revision to load.
       prefix: text put before each article.
+      headline_policy: "from-paragraph" (the headline compressor applied to
+        the generated paragraph's first sentence: no second decode) or
+        "decode" (a decode of its own, with `headline_prefix`).
+      headline_prefix: the prompt before the article for a decoded headline.
+      long_input: what "auto" does with an article over the input limit:
+        "truncate" (models trained on the lead of the article) or "chunk".
       max_input_tokens: the model's input limit.
       headline: generation settings for the headline.
       paragraph: generation settings for the paragraph.
@@ -45,6 +53,9 @@ class ModelSpec:
     revision: str = "main"
     path: str | None = None
     prefix: str = ""
+    headline_policy: str = "from-paragraph"
+    headline_prefix: str = ""
+    long_input: str = "truncate"
     max_input_tokens: int = 512
     headline: dict[str, Any] = field(default_factory=dict)
     paragraph: dict[str, Any] = field(default_factory=dict)
@@ -69,6 +80,13 @@ def load_registry() -> dict[str, dict[str, Any]]:
     return registry
 
 
+def _choice(name: str, entry: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
+    value = entry.get(key, choices[0])
+    if value not in choices:
+        raise ModelUnavailable(f"registry entry {name}: {key} must be one of {', '.join(choices)}, not {value!r}")
+    return str(value)
+
+
 def _spec(name: str, entry: dict[str, Any], defaults: dict[str, Any]) -> ModelSpec:
     merged = {**defaults, **entry}
     return ModelSpec(
@@ -77,6 +95,9 @@ def _spec(name: str, entry: dict[str, Any], defaults: dict[str, Any]) -> ModelSp
         revision=str(merged.get("revision", "main")),
         path=merged.get("path"),
         prefix=str(merged.get("prefix", "")),
+        headline_policy=_choice(name, merged, "headline_policy", HEADLINE_POLICIES),
+        headline_prefix=str(merged.get("headline_prefix", merged.get("prefix", ""))),
+        long_input=_choice(name, merged, "long_input", LONG_INPUT_POLICIES),
         max_input_tokens=int(merged.get("max_input_tokens", 512)),
         headline={k: v for k, v in merged["headline"].items() if k in GENERATION_KEYS},
         paragraph={k: v for k, v in merged["paragraph"].items() if k in GENERATION_KEYS},

@@ -11,6 +11,8 @@ chunk summaries summarised again.
 from __future__ import annotations
 
 import logging
+import os
+import re
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -20,8 +22,9 @@ import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 from transformers.modeling_outputs import BaseModelOutput
 
-from summarize.headline import clean_headline
+from summarize.headline import clean_headline, compress
 from summarize.models import ModelSpec, ModelUnavailable
+from summarize.prepare import split_sentences
 from summarize.schema import CallSettings, EngineConfig, Prepared, Summary
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,21 @@ MAX_CHUNKS = 16
 # Padded tokens per batch, per document of batch_size: keeps a batch of long
 # articles from taking as much memory as a batch of short ones would not.
 TOKENS_PER_DOC = 512
+
+
+def physical_cores() -> int:
+    """Physical cores this process may use: hyper-threads share a core's
+    arithmetic units, so matrix work gains nothing from them."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
+            info = handle.read()
+    except OSError:
+        return usable
+    cores = set(re.findall(r"physical id\s*:\s*(\d+)[^\n]*\n(?:[^\n]+\n)*?core id\s*:\s*(\d+)", info))
+    logical = info.count("processor\t:") or usable
+    # Scale to this process's share of the machine (containers, taskset).
+    return max(1, round(usable * len(cores) / logical)) if cores else usable
 
 
 def pick_device(requested: str, cuda: bool | None = None, mps: bool | None = None) -> str:
@@ -108,14 +126,23 @@ class Seq2SeqEngine:
         return [len(x) for x in ids]
 
     def summarize_batch(self, docs: Sequence[Prepared], call: CallSettings) -> list[Summary]:
+        policy = self.spec.long_input if call.long_input == "auto" else call.long_input
         texts = [model_input(doc) for doc in docs]
         lengths = self.count_tokens(texts)
         notes: list[list[str]] = [list(doc.notes) for doc in docs]
         for i, length in enumerate(lengths):
-            if length > self.max_input:
+            if length <= self.max_input:
+                continue
+            if policy == "chunk":
                 pieces = ([docs[i].title] if docs[i].title else []) + [s.text for s in docs[i].sentences]
                 texts[i], note = self._condense(pieces, length, call)
-                notes[i].append(note)
+            else:
+                # The tokenizer cuts it at the limit; news puts its substance first.
+                note = (
+                    f"input truncated at {self.max_input} tokens: {1 - self.max_input / length:.0%} of its "
+                    f"{length} tokens left out (--long-input chunk reads it all)"
+                )
+            notes[i].append(note)
         outputs = self.generate(texts, call)
         return [
             Summary(doc.id, headline, paragraph, self.name, self.model_id, note)
@@ -155,28 +182,32 @@ class Seq2SeqEngine:
         if batch:
             yield batch
 
-    def _generate_batch(self, texts: Sequence[str], call: CallSettings, headline: bool) -> list[tuple[str, str]]:
+    def _encode(self, texts: Sequence[str], prefix: str) -> tuple[torch.Tensor, torch.Tensor]:
         encoded = self.tokenizer(
-            [self.spec.prefix + t for t in texts],
+            [prefix + t for t in texts],
             padding=True,
-            truncation=True,  # a guard only: longer texts were condensed first
+            truncation=True,  # over-long texts were condensed first, or are cut here with a note
             max_length=self.max_input,
             return_tensors="pt",
         ).to(self.device)
+        mask = encoded["attention_mask"]
+        states = self.model.get_encoder()(input_ids=encoded["input_ids"], attention_mask=mask).last_hidden_state
+        return states, mask
+
+    def _generate_batch(self, texts: Sequence[str], call: CallSettings, headline: bool) -> list[tuple[str, str]]:
         with torch.inference_mode():
-            states = self.model.get_encoder()(
-                input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"]
-            ).last_hidden_state
-            paragraphs = self._decode(states, encoded["attention_mask"], self.spec.paragraph, call)
-            headlines = (
-                self._decode(states, encoded["attention_mask"], self.spec.headline, call)
-                if headline
-                else [""] * len(texts)
-            )
-        return [
-            (clean_headline(h, call.headline_words) if headline else "", " ".join(p.split()))
-            for h, p in zip(headlines, paragraphs, strict=True)
-        ]
+            states, mask = self._encode(texts, self.spec.prefix)
+            paragraphs = [" ".join(p.split()) for p in self._decode(states, mask, self.spec.paragraph, call)]
+            if not headline:
+                headlines = [""] * len(texts)
+            elif self.spec.headline_policy == "from-paragraph":
+                headlines = [headline_from(p, call.headline_words) for p in paragraphs]
+            else:
+                if self.spec.headline_prefix != self.spec.prefix:
+                    states, mask = self._encode(texts, self.spec.headline_prefix)
+                decoded = self._decode(states, mask, self.spec.headline, call)
+                headlines = [clean_headline(h, call.headline_words) for h in decoded]
+        return list(zip(headlines, paragraphs, strict=True))
 
     def _decode(
         self, states: torch.Tensor, mask: torch.Tensor, settings: dict[str, Any], call: CallSettings
@@ -229,6 +260,12 @@ class Seq2SeqEngine:
         return chunks[0], note
 
 
+def headline_from(paragraph: str, max_words: int) -> str:
+    """The headline compressor applied to a generated paragraph's first sentence."""
+    sentences = split_sentences(paragraph)
+    return compress(sentences[0], max_words) if sentences else ""
+
+
 def model_input(doc: Prepared) -> str:
     """The text a model reads: the title and the body, without the dateline."""
     return f"{doc.title}. {doc.body}" if doc.title else doc.body
@@ -249,8 +286,8 @@ def load_engine(spec: ModelSpec, directory: Path, config: EngineConfig) -> Seq2S
     key = (str(directory), device, config.quantize, spec.max_input_tokens, config.threads, config.batch_size)
     if key not in _LOADED:
         _LOADED[key] = _load(spec, directory, device, config)
-    if config.threads:
-        torch.set_num_threads(config.threads)
+    # On every load, not only the first: a second Summarizer may ask for other threads.
+    torch.set_num_threads(config.threads or physical_cores())
     return _LOADED[key]
 
 

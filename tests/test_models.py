@@ -56,3 +56,32 @@ def test_extra_registry_entry_with_a_local_path(tiny_t5: Path, tmp_path: Path, m
     finally:
         monkeypatch.delenv("SUMMARIZE_REGISTRY")
         models.load_registry.cache_clear()
+
+
+def test_headline_and_long_input_policies_come_from_the_registry(tmp_path: Path) -> None:
+    import dataclasses
+
+    from summarize import models
+
+    specs = {s.name: s for s in registry_specs()}
+    assert specs["t5-small"].headline_policy == "from-paragraph" and specs["t5-small"].long_input == "truncate"
+    assert specs["flan-t5-small"].headline_policy == "decode" and specs["flan-t5-small"].headline_prefix
+    with pytest.raises(ModelUnavailable, match="headline_policy must be one of"):
+        models._spec("bad", {"hub_id": "x/y", "headline_policy": "guess"}, {"headline": {}, "paragraph": {}})
+    assert dataclasses.replace(specs["t5-small"]).headline_prefix == "summarize: "  # defaults to the prefix
+
+
+def test_cache_lookup_reads_the_hub_cache_layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarize.models import cached_path
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    spec = spec_for("t5-small")
+    assert cached_path(spec) is None
+    repo = tmp_path / "models--google-t5--t5-small"
+    snapshot = repo / "snapshots" / ("a" * 40)
+    snapshot.mkdir(parents=True)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("a" * 40)
+    assert cached_path(spec) is None  # no config.json: an incomplete download
+    (snapshot / "config.json").write_text("{}")
+    assert cached_path(spec) == snapshot

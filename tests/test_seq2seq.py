@@ -61,12 +61,63 @@ def test_one_encoder_pass_per_batch(tiny_t5: Path, monkeypatch: pytest.MonkeyPat
     docs = [d for d in DOCS if engine.count_tokens([d.text])[0] <= engine.max_input]
     assert len(docs) >= 2
     summaries = engine.summarize_batch(docs, opts)
-    assert calls["n"] == 1  # one batch, one encoder pass, two decodes
+    assert calls["n"] == 1  # one batch, one encoder pass
     assert all(s.paragraph and s.headline is not None for s in summaries)
 
 
-def test_long_input_is_chunked_with_a_note(tiny_t5: Path) -> None:
+@pytest.mark.parametrize(("policy", "decodes", "encodes"), [("from-paragraph", 1, 1), ("decode", 2, 2)])
+def test_headline_policy_sets_the_decodes(
+    tiny_t5: Path, monkeypatch: pytest.MonkeyPatch, policy: str, decodes: int, encodes: int
+) -> None:
+    import dataclasses
+
     engine, opts = engine_for(tiny_t5, num_beams=1)
+    monkeypatch.setattr(
+        engine, "spec", dataclasses.replace(engine.spec, headline_policy=policy, headline_prefix="headline: ")
+    )
+    counts = {"generate": 0, "encode": 0}
+    real_generate, real_encode = engine.model.generate, engine._encode
+
+    def generate(*args, **kwargs):  # type: ignore[no-untyped-def]
+        counts["generate"] += 1
+        return real_generate(*args, **kwargs)
+
+    def encode(*args, **kwargs):  # type: ignore[no-untyped-def]
+        counts["encode"] += 1
+        return real_encode(*args, **kwargs)
+
+    monkeypatch.setattr(engine.model, "generate", generate)
+    monkeypatch.setattr(engine, "_encode", encode)
+    summary = engine.summarize_batch(DOCS[:1], opts)[0]
+    assert (counts["generate"], counts["encode"]) == (decodes, encodes)
+    assert summary.headline and "\n" not in summary.headline and not summary.headline.endswith(".")
+
+
+def test_headline_from_paragraph_compresses_its_first_sentence() -> None:
+    from summarize.seq2seq import headline_from
+
+    paragraph = "The city council approved a new budget on Tuesday after months of debate. It raises spending."
+    headline = headline_from(paragraph, 8)
+    assert headline.startswith("City council approved") and len(headline.split()) <= 8
+    assert headline_from("", 8) == ""
+
+
+def test_long_input_is_truncated_with_a_note_by_default(tiny_t5: Path) -> None:
+    engine, opts = engine_for(tiny_t5, num_beams=1)
+    doc = prepare(Document("long", SEED.read_text() * 2))
+    summary = engine.summarize_batch([doc], opts)[0]
+    assert summary.paragraph and any("truncated at" in n and "left out" in n for n in summary.notes)
+
+
+def test_threads_apply_on_every_load(tiny_t5: Path) -> None:
+    for threads in (1, 2, 1):
+        config = EngineConfig(model=str(tiny_t5), method="abstractive", device="cpu", threads=threads)
+        load_engine(*resolve(config.model), config)
+        assert torch.get_num_threads() == threads
+
+
+def test_long_input_is_chunked_with_a_note(tiny_t5: Path) -> None:
+    engine, opts = engine_for(tiny_t5, num_beams=1, long_input="chunk")
     long_text = SEED.read_text() * 2
     doc = prepare(Document("long", long_text))
     summary = engine.summarize_batch([doc], opts)[0]
