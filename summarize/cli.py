@@ -20,7 +20,7 @@ from typing import Annotated, Any
 import typer
 
 from summarize import __version__
-from summarize.io import FORMATS, Problem, done_ids, make_writer, read_sources
+from summarize.io import FORMATS, INPUT_FORMATS, Problem, done_ids, is_url, make_writer, read_sources
 from summarize.schema import CallSettings, Document, EngineConfig, UsageError
 
 log = logging.getLogger("summarize")
@@ -113,8 +113,10 @@ Commands (summarize COMMAND --help for each):
 @app.command(epilog=EPILOG)
 @with_settings()
 def main_command(
-    paths: Annotated[list[str] | None, typer.Argument(help="Files, directories, or - for stdin.")] = None,
-    input_format: Annotated[str, typer.Option("--input-format", help="text | jsonl")] = "text",
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, directories, http(s) URLs, or - for stdin.")] = None,
+    input_format: Annotated[
+        str, typer.Option("--input-format", help=f"{' | '.join(INPUT_FORMATS)} (urls: files listing one URL a line)")
+    ] = "text",
     text_field: Annotated[str, typer.Option("--text-field", help="JSONL field with the text.")] = "text",
     fmt: Annotated[str, typer.Option("--format", "-f", help=" | ".join(FORMATS))] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here, record by record.")] = None,
@@ -132,7 +134,7 @@ def main_command(
     sources = paths or ["-"]
     if sources == ["-"] and sys.stdin.isatty():
         _usage_error("no input: give files, directories, or - to read stdin")
-    missing = [p for p in sources if p != "-" and not Path(p).exists()]
+    missing = [p for p in sources if p != "-" and not is_url(p) and not Path(p).exists()]
     if missing:
         _usage_error(f"no such file or directory: {', '.join(missing)}")
     if resume and (output is None or fmt != "jsonl"):

@@ -1,28 +1,33 @@
 """Readers and writers, and resumable output.
 
-Readers turn paths, directories, stdin and JSONL into `Document`s, and report
-what they cannot read as `Problem`s in the same stream, so one bad file never
-stops the others. Writers put each record out as soon as it is done.
+Readers turn paths, directories, stdin, JSONL and URLs into `Document`s, and
+report what they cannot read as `Problem`s in the same stream, so one bad file
+or URL never stops the others. Writers put each record out as soon as it is done.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 from summarize.schema import Document, Summary, UsageError
+
+if TYPE_CHECKING:
+    from summarize.fetch import FetchLimits
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 # A news article is a few KB; past this a file is not an article, and reading
 # it whole would cost memory for nothing.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "markdown")
-INPUT_FORMATS: tuple[str, ...] = ("text", "jsonl")
+# "urls": files (or stdin) that list one URL a line.
+INPUT_FORMATS: tuple[str, ...] = ("text", "jsonl", "urls")
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,57 @@ def read_file(path: Path) -> Document | Problem:
         return Problem(source, f"cannot read: {err.strerror or err}")
 
 
-def _records(lines: Iterable[str], source: str, text_field: str) -> Iterator[Item]:
+def is_url(source: str) -> bool:
+    """Returns True for an http:// or https:// URL."""
+    return source[:8].lower().startswith(("http://", "https://"))
+
+
+def read_url(url: str, limits: FetchLimits | None = None, id: str | None = None) -> Document | Problem:
+    """Fetches one web page (see `summarize.fetch` for the limits) as a document.
+
+    Args:
+      url: an http:// or https:// URL.
+      limits: bounds on the fetch; `FetchLimits()` by default.
+      id: the document's id; the URL by default.
+    """
+    from summarize.fetch import FetchError, fetch  # httpx only when a URL is given
+
+    try:
+        page = fetch(url, limits)
+    except FetchError as err:
+        return Problem(id or url, str(err))
+    doc = _decode_declared(page.data, id or url, page.charset)
+    return replace(doc, url=page.url) if isinstance(doc, Document) else doc
+
+
+def _decode_declared(data: bytes, source: str, charset: str | None) -> Document | Problem:
+    """Decodes by the charset a page declares (HTTP header, then <meta>); by `decode` when it
+    declares none, or one that is unknown or wrong for its bytes."""
+    from summarize.webpage import declared_charset
+
+    charset = charset or declared_charset(data)
+    try:
+        codec = codecs.lookup(charset).name if charset else None
+    except LookupError:
+        codec = None
+    if codec is not None:
+        try:
+            return Document(source, data.decode("utf-8-sig" if codec == "utf-8" else codec))
+        except UnicodeDecodeError:
+            pass
+    return decode(data, source)
+
+
+def _url_lines(lines: Iterable[str], source: str, limits: FetchLimits | None) -> Iterator[Item]:
+    """Reads a list of URLs, one a line; blank lines and # comments are skipped."""
+    for number, line in enumerate(lines, 1):
+        url = line.strip()
+        if not url or url.startswith("#"):
+            continue
+        yield read_url(url, limits) if is_url(url) else Problem(f"{source}:{number}", "not an http(s) URL")
+
+
+def _records(lines: Iterable[str], source: str, text_field: str, limits: FetchLimits | None = None) -> Iterator[Item]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -87,20 +142,25 @@ def _records(lines: Iterable[str], source: str, text_field: str) -> Iterator[Ite
             yield Problem(where, "a JSONL record must be an object")
             continue
         text = row.get(text_field, row.get("article") if text_field == "text" else None)
-        if not isinstance(text, str):
-            yield Problem(str(row.get("id", where)), f"record has no string field {text_field!r}")
-            continue
-        yield Document(str(row.get("id", number)), text)
+        url = row.get("url")
+        doc_id = str(row.get("id", number))
+        if isinstance(text, str):
+            yield Document(doc_id, text, url=url if isinstance(url, str) else None)
+        elif isinstance(url, str) and is_url(url):
+            # A record with a URL and no text: the page is the text.
+            yield read_url(url, limits, id=doc_id)
+        else:
+            yield Problem(str(row.get("id", where)), f"record has no string field {text_field!r} and no http(s) 'url'")
 
 
-def _jsonl_file(path: Path, text_field: str) -> Iterator[Item]:
+def _lines_file(path: Path, read: Callable[[Iterable[str]], Iterator[Item]]) -> Iterator[Item]:
     try:
         handle = open(path, encoding="utf-8", errors="replace")
     except OSError as err:
         yield Problem(str(path), f"cannot read: {err.strerror or err}")
         return
     with handle:
-        yield from _records(handle, str(path), text_field)
+        yield from read(handle)
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -112,28 +172,44 @@ def _walk(root: Path) -> Iterator[Path]:
 
 
 def read_sources(
-    paths: Iterable[str], input_format: str = "text", text_field: str = "text", stdin: IO[bytes] | None = None
+    paths: Iterable[str],
+    input_format: str = "text",
+    text_field: str = "text",
+    stdin: IO[bytes] | None = None,
+    fetch_limits: FetchLimits | None = None,
 ) -> Iterator[Item]:
-    """Yields documents (and problems) from files, directories and stdin.
+    """Yields documents (and problems) from files, directories, stdin and URLs.
 
     Args:
       paths: file paths, directory paths (read recursively: .txt, .md, .html),
-        or "-" for standard input.
-      input_format: "text" (one document per file) or "jsonl" (one per line).
+        http(s) URLs, or "-" for standard input.
+      input_format: "text" (one document per file), "jsonl" (one per line;
+        a record with a `url` and no text is fetched) or "urls" (files that
+        list one URL a line).
       text_field: the JSONL field that holds the text ("article" is tried
         when the default "text" is absent).
       stdin: standard input, as bytes; sys.stdin's buffer by default.
+      fetch_limits: bounds on each URL's fetch; `FetchLimits()` by default.
 
     Yields:
       Documents in input order, and Problems where a source cannot be read.
     """
     if input_format not in INPUT_FORMATS:
         raise UsageError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
+
+    def lines_reader(source: str) -> Callable[[Iterable[str]], Iterator[Item]]:
+        if input_format == "urls":
+            return lambda lines: _url_lines(lines, source, fetch_limits)
+        return lambda lines: _records(lines, source, text_field, fetch_limits)
+
     for raw in paths:
+        if is_url(raw):
+            yield read_url(raw, fetch_limits)
+            continue
         if raw == "-":
             data = (stdin or sys.stdin.buffer).read(MAX_FILE_BYTES + 1)
-            if input_format == "jsonl":
-                yield from _records(data.decode("utf-8", errors="replace").splitlines(), "stdin", text_field)
+            if input_format != "text":
+                yield from lines_reader("stdin")(data.decode("utf-8", errors="replace").splitlines())
             elif len(data) > MAX_FILE_BYTES:
                 yield Problem("stdin", f"input is over the {MAX_FILE_BYTES // 2**20} MB limit")
             else:
@@ -143,13 +219,13 @@ def read_sources(
         if path.is_dir():
             for child in _walk(path):
                 if input_format == "jsonl" and child.suffix == ".jsonl":
-                    yield from _jsonl_file(child, text_field)
+                    yield from _lines_file(child, lines_reader(str(child)))
                 elif input_format == "text" and child.suffix.lower() in TEXT_SUFFIXES:
                     yield read_file(child)
                 else:
                     yield Problem(str(child), f"skipped: not a {input_format} input file", failure=False)
-        elif input_format == "jsonl" and path.exists():
-            yield from _jsonl_file(path, text_field)
+        elif input_format != "text" and path.exists():
+            yield from _lines_file(path, lines_reader(raw))
         else:
             yield read_file(path)
 

@@ -11,21 +11,19 @@ The splitter is rule based. pysbd is as accurate on news text but costs about
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
-from html.parser import HTMLParser
+
+from summarize.webpage import read_page
 
 from summarize.schema import Document, Prepared, Sentence
 
 __all__ = [
     "MAX_PREPARED_SENTENCES",
     "content_terms",
-    "html_to_text",
     "iter_sentences",
-    "looks_like_html",
     "normalize",
     "prepare",
     "split_sentences",
@@ -76,101 +74,17 @@ _CHAR_MAP: dict[str, str] = {
 _SPECIAL = re.compile("[" + "".join(_CHAR_MAP) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BREAKS = re.compile(r"[ \t\f\v]*\n[ \t\f\v\n]*")
 _BLANKS = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
-_HTML_HINT = re.compile(
-    r"<\s*(?:html|body|head|p|div|br|h[1-6]|article|section|span|a\s|li|ul|table|script|style|meta|title)\b",
-    re.IGNORECASE,
-)
-_HTML_SKIP = {
-    "script",
-    "style",
-    "noscript",
-    "head",
-    "nav",
-    "footer",
-    "aside",
-    "form",
-    "svg",
-    "iframe",
-}
-_HTML_BLOCK = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "article",
-    "section",
-    "header",
-    "tr",
-    "table",
-    "blockquote",
-    "pre",
-    "title",
-    "figcaption",
-    "hr",
-}
-
-
-def looks_like_html(text: str) -> bool:
-    """Returns True when `text` has the tags of an HTML page or fragment."""
-    return "<" in text and _HTML_HINT.search(text[:20000]) is not None
-
-
-class _TextExtractor(HTMLParser):
-    """Collects visible text; block elements become paragraph breaks."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HTML_SKIP:
-            self._skip += 1
-        elif tag in _HTML_BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HTML_SKIP:
-            self._skip = max(0, self._skip - 1)
-        elif tag in _HTML_BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(markup: str) -> str:
-    """Extracts the visible text of an HTML document.
-
-    Args:
-      markup: HTML source.
-
-    Returns:
-      The text, with one blank line between block elements.
-    """
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    return html.unescape("".join(parser.parts))
 
 
 def normalize(text: str) -> str:
-    """Normalises whitespace, quotes, dashes and (when present) HTML.
+    """Normalises whitespace, quotes, dashes and (when present) HTML, which becomes its main text.
 
     Paragraph breaks survive as a blank line; every other run of whitespace
     becomes one space.
     """
-    if looks_like_html(text):
-        text = html_to_text(text)
+    page = read_page(text)
+    if page is not None:
+        text = page.as_text()
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     text = _SPECIAL.sub(lambda m: _CHAR_MAP.get(m.group(), " "), text)

@@ -8,10 +8,12 @@ through `from_pretrained`, exactly as real weights would be.
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from http_site import Site, serve
 
 from summarize.random_model import save_random_model
 
@@ -43,6 +45,20 @@ def no_network(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
     monkeypatch.setenv("HF_HOME", str(cache))
     monkeypatch.setenv("HF_HUB_CACHE", str(cache / "hub"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def _site_server() -> Iterator[Site]:
+    with serve() as running:
+        yield running
+
+
+@pytest.fixture
+def site(_site_server: Site, monkeypatch: pytest.MonkeyPatch) -> Site:
+    """The local test web site (tests/http_site.py), reached directly, not through any proxy."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    return _site_server
 
 
 def _save_tiny(directory: Path, architecture: str, **shape: Any) -> Path:

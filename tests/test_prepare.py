@@ -4,8 +4,6 @@ import pytest
 
 from summarize.prepare import (
     content_terms,
-    html_to_text,
-    looks_like_html,
     normalize,
     split_sentences,
     stem,
@@ -67,19 +65,6 @@ def test_no_punctuation_is_cut_into_pieces() -> None:
 
 def test_normalize_quotes_dashes_whitespace() -> None:
     assert normalize("\u201cHi\u201d \u2014 it\u2019s  here\u2026\n\n\n\nNext") == '"Hi" - it\'s here...\n\nNext'
-
-
-def test_html_is_detected_and_stripped() -> None:
-    page = (
-        "<html><head><title>T</title><script>var x = 1;</script></head>"
-        "<body><p>First para.</p><p>Second &amp; last.</p></body></html>"
-    )
-    assert looks_like_html(page)
-    assert not looks_like_html("a < b and c > d")
-    text = normalize(page)
-    assert "var x" not in text
-    assert split_sentences(text) == ["First para.", "Second & last."]
-    assert "First" in html_to_text("<p>First</p>")
 
 
 def test_dateline() -> None:

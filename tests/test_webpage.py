@@ -1,0 +1,117 @@
+"""Web pages: HTML detection, main-content extraction, and summaries free of boilerplate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from summarize.prepare import normalize, split_sentences
+from summarize.summarizer import Summarizer
+from summarize.webpage import declared_charset, extract, is_html, read_page
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
+EXPECTED: dict[str, dict] = json.loads((FIXTURES / "expected.json").read_text())
+PAGES = sorted(EXPECTED)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_main_text_title_and_date(name: str) -> None:
+    expected = EXPECTED[name]
+    page = extract((FIXTURES / name).read_text())
+    text = _flat(page.text)
+    assert page.title == expected["title"]
+    assert page.date == expected["date"]
+    assert page.notes == ()
+    missing = [line for line in expected["content"] if line not in text]
+    assert not missing, f"article text lost: {missing}"
+    kept = [line for line in expected["boilerplate"] if line in text]
+    assert not kept, f"boilerplate kept: {kept}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_textrank_summary_has_no_boilerplate(name: str) -> None:
+    summary = Summarizer(method="textrank").summarize((FIXTURES / name).read_text())
+    output = f"{summary.headline}\n{summary.paragraph}"
+    assert summary.paragraph and summary.headline
+    assert not [line for line in EXPECTED[name]["boilerplate"] if line.lower() in output.lower()]
+    # Every paragraph sentence comes from the article itself.
+    article = _flat(extract((FIXTURES / name).read_text()).text)
+    assert all(sentence in article for sentence in split_sentences(summary.paragraph))
+
+
+def test_html5_without_head_end_tag_keeps_its_text() -> None:
+    # Valid HTML5: </head>, <body> and </p> are all optional.
+    page = "<!doctype html><meta charset=utf-8><title>Short</title><p>The bridge reopened on Monday.<p>Crowds came."
+    assert is_html(page)
+    assert split_sentences(normalize(page)) == ["Short", "The bridge reopened on Monday.", "Crowds came."]
+
+
+def test_text_that_mentions_tags_is_not_html() -> None:
+    text = (FIXTURES / "web_accessibility.txt").read_text()
+    assert "<head>" in text and "<title>" in text
+    assert not is_html(text)
+    assert read_page(text) is None
+    prepared = normalize(text)
+    for paragraph in text.split("\n\n"):
+        assert _flat(paragraph) in prepared
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a < b and c > d, said the maths teacher.",
+        "Put the <title> inside the <head>, and the text in <p> elements.",
+        "The <b> tag makes text bold.\n\nThe <i> tag makes it italic.\n\nAnd </b> ends it.",
+    ],
+)
+def test_not_html(text: str) -> None:
+    assert not is_html(text)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p>One paragraph.</p>",
+        "\ufeff<!DOCTYPE html><html><body><p>Text.</p></body></html>",
+        "<!-- saved page -->\n<html><p>Text.</p></html>",
+        "Intro line <p>a</p><p>b</p><p>c</p><div>d</div>",
+        "<b>Breaking</b>: text",
+    ],
+)
+def test_html(markup: str) -> None:
+    assert is_html(markup)
+
+
+def test_fragments_and_deep_nesting_fall_back_to_visible_text() -> None:
+    assert extract("<p>The mayor opened the bridge.</p>").text == "The mayor opened the bridge."
+    assert extract("<div>" * 5000 + "Deep text." + "</div>" * 5000).text == "Deep text."
+    fragment = "<p>First &amp; second.</p><script>var x = 1;</script><p>Third.</p>"
+    assert extract(fragment) == extract(fragment)  # deterministic
+    assert extract(fragment).text == "First & second.\n\nThird."
+
+
+def test_a_page_the_extractor_cannot_read_keeps_its_visible_text_with_a_note() -> None:
+    # Nested deeper than the extractor's parser goes.
+    body = "<div>" * 300 + "Deep text here." + "</div>" * 300
+    result = extract(f"<html><head><title>Deep</title></head><body>{body}</body></html>")
+    assert result.text == "Deep text here." and result.title == "Deep"
+    assert result.notes and "main content not found" in result.notes[0]
+
+
+def test_page_title_becomes_the_title_line() -> None:
+    page = extract((FIXTURES / "library_hours.html").read_text())
+    assert page.as_text().startswith("Town library to open late on Fridays\n\nMillbrook's central library")
+
+
+def test_declared_charset() -> None:
+    assert declared_charset(b'<html><head><meta charset="Windows-1252">') == "windows-1252"
+    assert declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">') == (
+        "iso-8859-1"
+    )
+    assert declared_charset(b"<html><p>no declaration</p>") is None
