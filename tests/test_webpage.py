@@ -9,7 +9,7 @@ import pytest
 
 from summarize.prepare import normalize, split_sentences
 from summarize.summarizer import Summarizer
-from summarize.webpage import declared_charset, extract, is_html, read_page
+from summarize.webpage import MAX_EXTRACT_CHARS, declared_charset, extract, is_html, read_page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
 EXPECTED: dict[str, dict] = json.loads((FIXTURES / "expected.json").read_text())
@@ -115,3 +115,22 @@ def test_declared_charset() -> None:
         "iso-8859-1"
     )
     assert declared_charset(b"<html><p>no declaration</p>") is None
+
+
+def _bridge_page(extra_paragraphs: int = 0, script_bytes: int = 0) -> str:
+    page = (FIXTURES / "harbour_bridge.html").read_text()
+    filler = "<p>The council met again on Thursday to hear from residents about the plan.</p>\n" * extra_paragraphs
+    script = f"<script>var state = '{'x' * script_bytes}';</script>"
+    return page.replace('<div class="story-body">', f'<div class="story-body">{filler}{script}')
+
+
+def test_a_huge_page_gets_the_linear_pass_with_a_note() -> None:
+    page = extract(_bridge_page(extra_paragraphs=MAX_EXTRACT_CHARS // 80))
+    assert page.notes == ("web page over 2 MB of markup: all visible text kept, boilerplate too",)
+    assert "Councillors in Porthaven have voted" in page.text and "We use cookies" in page.text
+
+
+def test_scripts_do_not_count_towards_the_limit() -> None:
+    page = extract(_bridge_page(script_bytes=2 * MAX_EXTRACT_CHARS))
+    assert page.notes == () and page.date == "2024-03-14"
+    assert not [line for line in EXPECTED["harbour_bridge.html"]["boilerplate"] if line in page.text]
