@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from summarize import cli
 from summarize.prepare import normalize, split_sentences
 from summarize.summarizer import Summarizer
 from summarize.webpage import MAX_EXTRACT_CHARS, declared_charset, extract, is_html, read_page
@@ -134,3 +136,17 @@ def test_scripts_do_not_count_towards_the_limit() -> None:
     page = extract(_bridge_page(script_bytes=2 * MAX_EXTRACT_CHARS))
     assert page.notes == () and page.date == "2024-03-14"
     assert not [line for line in EXPECTED["harbour_bridge.html"]["boilerplate"] if line in page.text]
+
+
+def test_cli_reads_html5_without_head_end_and_text_that_mentions_tags() -> None:
+    # Issue 15: the first gave "no text to summarise"; the second lost everything after "<head>".
+    runner = CliRunner()
+    page = (FIXTURES / "library_hours.html").read_text()
+    assert "</head>" not in page
+    result = runner.invoke(cli.app, ["-", "--method", "textrank", "-f", "jsonl"], input=page)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["headline"] == "Town library to open late on Fridays"
+    text = (FIXTURES / "web_accessibility.txt").read_text()
+    result = runner.invoke(cli.app, ["-", "--method", "textrank", "-f", "jsonl", "--sentences", "20"], input=text)
+    paragraph = json.loads(result.stdout)["paragraph"]
+    assert "The Local Government Association said councils took accessibility seriously" in paragraph
