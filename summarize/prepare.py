@@ -16,9 +16,8 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-from summarize.webpage import read_page
-
 from summarize.schema import Document, Prepared, Sentence
+from summarize.webpage import read_page
 
 __all__ = [
     "MAX_PREPARED_SENTENCES",
@@ -77,14 +76,11 @@ _BLANKS = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 
 
 def normalize(text: str) -> str:
-    """Normalises whitespace, quotes, dashes and (when present) HTML, which becomes its main text.
+    """Normalises whitespace, quotes and dashes.
 
     Paragraph breaks survive as a blank line; every other run of whitespace
     becomes one space.
     """
-    page = read_page(text)
-    if page is not None:
-        text = page.as_text()
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     text = _SPECIAL.sub(lambda m: _CHAR_MAP.get(m.group(), " "), text)
@@ -325,8 +321,9 @@ def prepare(doc: Document) -> Prepared:
       paragraphs, sentences with their offsets, script. A document with no
       text has no sentences.
     """
-    text = normalize(doc.text)
-    notes = list(doc.notes)
+    page = read_page(doc.text)  # HTML: the page's title and main text, without its boilerplate
+    text = normalize(page.as_text() if page else doc.text)
+    notes = list(doc.notes) + list(page.notes if page else ())
     blocks: list[str] = []
     sentences: list[Sentence] = []
     title: str | None = None

@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from summarize import cli
-from summarize.prepare import normalize, split_sentences
+from summarize.prepare import prepare, split_sentences
+from summarize.schema import Document
 from summarize.summarizer import Summarizer
 from summarize.webpage import MAX_EXTRACT_CHARS, declared_charset, extract, is_html, read_page
 
@@ -51,7 +52,8 @@ def test_html5_without_head_end_tag_keeps_its_text() -> None:
     # Valid HTML5: </head>, <body> and </p> are all optional.
     page = "<!doctype html><meta charset=utf-8><title>Short</title><p>The bridge reopened on Monday.<p>Crowds came."
     assert is_html(page)
-    assert split_sentences(normalize(page)) == ["Short", "The bridge reopened on Monday.", "Crowds came."]
+    prepared = prepare(Document("p", page))
+    assert [s.text for s in prepared.sentences] == ["Short", "The bridge reopened on Monday.", "Crowds came."]
 
 
 def test_text_that_mentions_tags_is_not_html() -> None:
@@ -59,9 +61,10 @@ def test_text_that_mentions_tags_is_not_html() -> None:
     assert "<head>" in text and "<title>" in text
     assert not is_html(text)
     assert read_page(text) is None
-    prepared = normalize(text)
+    prepared = prepare(Document("t", text))
+    assert prepared.title == "Most council websites fail basic accessibility checks, audit finds"
     for paragraph in text.split("\n\n"):
-        assert _flat(paragraph) in prepared
+        assert _flat(paragraph) in prepared.text
 
 
 @pytest.mark.parametrize(
@@ -106,9 +109,12 @@ def test_a_page_the_extractor_cannot_read_keeps_its_visible_text_with_a_note() -
     assert result.notes and "main content not found" in result.notes[0]
 
 
-def test_page_title_becomes_the_title_line() -> None:
-    page = extract((FIXTURES / "library_hours.html").read_text())
-    assert page.as_text().startswith("Town library to open late on Fridays\n\nMillbrook's central library")
+def test_preparation_takes_the_page_title_and_notes() -> None:
+    prepared = prepare(Document("p", (FIXTURES / "library_hours.html").read_text()))
+    assert prepared.title == "Town library to open late on Fridays"
+    assert prepared.sentences[0].text.startswith("Millbrook's central library will stay open")
+    deep = "<html><head><title>Deep</title></head><body>" + "<div>" * 300 + "Deep text." + "</div>" * 300
+    assert prepare(Document("d", deep)).notes == ["web page: main content not found; all visible text kept"]
 
 
 def test_declared_charset() -> None:
