@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import ssl
 import zlib
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ import httpx
 
 from summarize import __version__
 
-__all__ = ["USER_AGENT", "FetchError", "FetchLimits", "Fetched", "fetch", "is_url"]
+__all__ = ["USER_AGENT", "FetchError", "FetchLimits", "Fetched", "fetch"]
 
 USER_AGENT = f"summarize/{__version__} (news headline and paragraph summariser; python-httpx/{httpx.__version__})"
 TEXT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown"})
@@ -68,11 +69,6 @@ class FetchError(Exception):
     """A URL that could not be fetched; the message is one line for the user."""
 
 
-def is_url(text: str) -> bool:
-    """Returns True for an http:// or https:// URL."""
-    return text[:8].lower().startswith(("http://", "https://"))
-
-
 def fetch(url: str, limits: FetchLimits | None = None) -> Fetched:
     """Fetches one page (HTML or text) within `limits`.
 
@@ -97,7 +93,8 @@ def fetch(url: str, limits: FetchLimits | None = None) -> Fetched:
         raise FetchError(f"not a URL that can be fetched: {err}") from None
     except httpx.ConnectError as err:
         raise FetchError(f"cannot connect: {_reason(err)}") from None
-    except httpx.HTTPError as err:
+    except (httpx.HTTPError, OSError, ValueError) as err:
+        # Whatever else the network stack raises is still one line, never a traceback.
         raise FetchError(f"fetch failed: {_reason(err)}") from None
 
 
@@ -119,6 +116,10 @@ def _reason(err: BaseException) -> str:
     """The first line of the innermost OS error's words ("Connection refused"), else of `err`."""
     cause: BaseException | None = err
     while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"TLS certificate not trusted: {cause.verify_message or cause.reason}"
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS error: {cause.reason or cause}"
         if isinstance(cause, OSError) and isinstance(cause.errno, int) and cause.errno > 0:
             return os.strerror(cause.errno)  # asyncio puts the address in strerror; the errno's words suffice
         if isinstance(cause, OSError) and cause.strerror:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -124,8 +125,10 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        if tls is not None:
+            self.socket = tls.wrap_socket(self.socket, server_side=True)
         self.stop = threading.Event()
         self.agents: list[str] = []
         self.paths: list[str] = []
@@ -134,12 +137,13 @@ class _Server(ThreadingHTTPServer):
 class Site:
     """A running local site: `url(path)` gives a URL on it; `paths` and `agents` record requests."""
 
-    def __init__(self, server: _Server) -> None:
+    def __init__(self, server: _Server, scheme: str = "http") -> None:
         self._server = server
         self.port = server.server_address[1]
+        self.scheme = scheme
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     @property
     def paths(self) -> list[str]:
@@ -151,13 +155,13 @@ class Site:
 
 
 @contextmanager
-def serve() -> Iterator[Site]:
-    """Serves the site on a free port of 127.0.0.1 until the block ends."""
-    server = _Server()
+def serve(tls: ssl.SSLContext | None = None) -> Iterator[Site]:
+    """Serves the site on a free port of 127.0.0.1 until the block ends (over TLS with `tls`)."""
+    server = _Server(tls)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Site(server)
+        yield Site(server, "https" if tls else "http")
     finally:
         server.stop.set()  # releases /hang and /trickle
         server.shutdown()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
+import ssl
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from http_site import PLAIN, Site
+from http_site import PLAIN, Site, serve
 from typer.testing import CliRunner
 
 from summarize import __version__, cli
@@ -85,6 +88,22 @@ def test_a_closed_port_and_a_bad_url() -> None:
     assert _fails(f"http://127.0.0.1:{port}/")[0] == "cannot connect: Connection refused"
     assert _fails("http://127.0.0.1:99999/")[0] == "not a URL that can be fetched: port 99999 is out of range"
     assert _fails("http:///path")[0] == "not a URL that can be fetched: no host"
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a certificate")
+def test_an_untrusted_certificate_is_one_line(tmp_path: Path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with serve(tls=context) as tls_site:
+        message, _ = _fails(tls_site.url("/harbour_bridge.html"))
+    assert message == "cannot connect: TLS certificate not trusted: self-signed certificate"
 
 
 def test_read_url_decodes_by_the_declared_charset(site: Site) -> None:
