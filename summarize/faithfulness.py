@@ -1,72 +1,453 @@
-"""The faithfulness check: facts in a summary that the source does not support.
+"""The faithfulness guard: numbers, names and quotations a summary's source does not support.
 
-A generated summary can invent a number, a name or a quotation. This check
-finds each number, capitalised word and quoted phrase of the output that does
-not appear in the source (after normalising case, quotes and thousands
-separators). It is cheap and conservative: it flags invention, not paraphrase.
+A generated summary can invent a number, a name or a quotation. The guard
+finds each one in an output that its source does not state, after
+normalising both sides, so that it fires on invention and not on the ways
+people write the same fact:
+
+- numbers are compared as values: "two" = "2", "1.5m" = "1.5 million", and
+  "$1.1bn" is "$1.13bn" rounded; a currency must match where both give one
+  (`summarize.quantities`, which reads number words with text2num);
+- names ignore case at the start of a sentence or in a title-case headline
+  when the word is an ordinary English word ("Mixed signals..."), which
+  lemminflect's lexicon of English words and their inflections tells
+  (MIT, about 1 MB, pure Python);
+- places and their demonyms are one fact ("US", "U.S.", "United States",
+  "American"), and a place supports the places it lies in ("Welsh" supports
+  "British"), by the tables in `summarize.aliases`;
+- abbreviations are resolved by a table ("PM", "Utd", "Sat"), by initials
+  of names the source spells out ("SEC", "RBS"), and by contractions of the
+  source's names ("Man Utd" for "Manchester United");
+- possessives, plurals and hyphens are compared by parts ("Britain's",
+  "Germans", "Ex-Boeing"), and a surname is supported by the full name
+  ("Mertesacker" by "Per Mertesacker");
+- quotations must appear word for word (plurals aside), each side of an
+  ellipsis or an editor's bracket on its own.
+
+The source is indexed once per prepared document: the guard runs on a
+headline and a paragraph of the same source, and the index is cached on it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from summarize.prepare import normalize, words
-from summarize.schema import Prepared
+from summarize import aliases
+from summarize.prepare import STOPWORDS, normalize, prepare, split_sentences, stem, words
+from summarize.quantities import Quantity, quantities, supports
+from summarize.schema import Document, Prepared
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_QUOTED = re.compile(r'"([^"]{3,200})"')
+__all__ = ["unsupported"]
+
+# Small words that may sit inside a name: "Bank of England", "Vincent van Gogh".
+_CONNECTORS = frozenset("of de del della van von der den da di du la le al el bin ibn y & and".split())
+# Initials skip these ("Royal Bank of Scotland" is RBS).
+_INITIALS_SKIP = frozenset("of and the for & de van von der".split())
+_QUOTE = re.compile(r"(?<!\w)([\"'])(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_QUOTE_BREAK = re.compile(r"\.\.\.|\[[^\]]*\]|\([^)]*\)")
+_WORD = re.compile(r"[^\W_]+(?:['.\-][^\W_]+)*")
+# Positions after which a capital says nothing: a headline's "Obituary: Dame",
+# a quotation's first word.
+_OPENERS = frozenset(":\"'(")
+_CONTRACTION_MAX = 4
+# Text tokenised the Penn Treebank way, as CNN/DailyMail highlights and the
+# models trained on them write it: "he 's", "`` quoted ''", "-LRB-", "£ 15m".
+_TREEBANK = (
+    (re.compile(r"-LRB-|-LSB-|-LCB-"), "("),
+    (re.compile(r"-RRB-|-RSB-|-RCB-"), ")"),
+    (re.compile(r"``\s*|\s*''"), '"'),
+    (re.compile(r"(?<!\w)`\s*"), "'"),
+    (re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", re.IGNORECASE), r"\1"),
+    (re.compile(r"\s+'(?=\s|$)"), "'"),
+    (re.compile(r"([£$€¥])\s+(?=\d)"), r"\1"),
+    (re.compile(r"\s+([.,;:!?%)])"), r"\1"),
+    (re.compile(r"\(\s+"), "("),
+)
+_VOWELS = frozenset("aeiouy")
+_NEGATIONS = frozenset("not no never nothing nobody none neither nor n't cannot without".split())
 
 
-def _number_key(token: str) -> str:
-    return token.replace(",", "").rstrip(".")
+def _fold(word: str) -> str:
+    """The comparison key of a word: lower case, no dots, no possessive."""
+    word = word.lower().replace(".", "")
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word.rstrip("'")
 
 
-@dataclass(frozen=True)
-class _SourceIndex:
-    lower: str
-    words: frozenset[str]
-    numbers: frozenset[str]
+def _stems(key: str) -> list[str]:
+    """The stems of a folded word, a hyphenated one by its parts ("totting-up")."""
+    return [stem(part) for part in key.split("-") if part]
 
 
-def _index(source: Prepared) -> _SourceIndex:
-    """What the source supports, built once per document and kept on it."""
+@lru_cache(maxsize=65536)
+def _common(word: str) -> bool:
+    """Whether `word` (lower case) is an ordinary English word, not only a name."""
+    from lemminflect import getAllLemmas  # imported late: it loads its tables on first use
+
+    return bool(getAllLemmas(word))
+
+
+def _ordinary(word: str) -> bool:
+    """Whether a capitalised `word` may be an ordinary word capitalised by its place."""
+    if _is_acronym(word):
+        return False
+    key = _fold(word)
+    return _common(key) or all(_common(part) for part in key.split("-") if part)
+
+
+def _initials(run: Sequence[str]) -> Iterable[str]:
+    """Initials of a name, with and without its small words, and of each
+    stretch of three to six of its words ("Royal Bank of Scotland": RBS, RBOS, BOS...)."""
+    for start in range(len(run)):
+        for end in range(start + 2, min(len(run), start + 6) + 1):
+            if end - start == 2 and (start, end) != (0, len(run)):
+                continue  # two letters fit too many pairs of words: only a two-word name's own
+            part = run[start:end]
+            yield "".join(w[0] for w in part).lower()
+            yield "".join(w[0] for w in part if w.lower() not in _INITIALS_SKIP).lower()
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _is_acronym(word: str) -> bool:
+    letters = word.replace(".", "")
+    if letters.endswith("s") and letters[:-1].isupper():  # "MPs"
+        letters = letters[:-1]
+    return len(letters) >= 2 and letters.isupper()
+
+
+@dataclass
+class _Index:
+    """What the guard needs to know about one source, built once."""
+
+    keys: set[str]  # folded words and their stems, hyphen parts, joined names
+    capitals: set[str]  # folded words the source writes with a capital
+    names: dict[str, list[str]]  # first letter -> folded capitalised words
+    initials: set[str]
+    places: frozenset[str]
+    numbers: list[Quantity]
+    phrase: str  # " stem stem ... ": the source's words in order
+    tokens: list[str]  # the same stems, as a list
+    positions: dict[str, list[int]]  # stem -> where it stands in `tokens`
+    sentences: list[frozenset[str]]  # each sentence's stems
+    where: dict[str, list[int]]  # stem -> the sentences that hold it
+
+
+def _build(text: str, tokens: Sequence[str], sentences: Iterable[str]) -> _Index:
+    keys: set[str] = set()
+    capitals: set[str] = set()
+    names: dict[str, set[str]] = {}
+    initials: set[str] = set()
+    places: set[str] = set()
+    stems: list[str] = []
+    run: list[str] = []
+    content: list[str] = []
+
+    def close_run() -> None:
+        while run and run[-1].lower() in _CONNECTORS:
+            run.pop()
+        if len(run) > 1:
+            initials.update(_initials(run))
+            keys.add("".join(_fold(w) for w in run))  # "Time Warner" = "TimeWarner"
+        run.clear()
+
+    for i, token in enumerate(tokens):
+        key = _fold(token)
+        stems.extend(_stems(key))
+        keys.update((key, stem(key)))
+        if "-" in key:
+            keys.update(key.split("-"))
+            keys.add(key.replace("-", ""))
+        if _is_capitalised(token):
+            capitals.add(key)
+            if _is_acronym(token) and key.endswith("s"):
+                capitals.add(key[:-1])  # "MPs"
+            names.setdefault(key[:1], set()).add(key)
+            for length in range(min(aliases.PLACE_MAX_WORDS, len(tokens) - i), 0, -1):
+                found = aliases.place(tuple(tokens[i : i + length]))
+                if found:
+                    places.update(found)
+                    break
+            run.append(token)
+        elif run and token.lower() in _CONNECTORS:
+            run.append(token)
+        else:
+            close_run()
+        # Initials of lower-case phrases: "chief executive officer" is CEO.
+        if key in STOPWORDS:
+            content.clear()
+        else:
+            content.append(key)
+            if len(content) >= 3:
+                initials.update("".join(w[0] for w in content[-n:]) for n in range(3, min(len(content), 5) + 1))
+    close_run()
+    sentence_stems = [frozenset(s for w in words(sentence) for s in _stems(_fold(w))) for sentence in sentences]
+    positions: dict[str, list[int]] = {}
+    for at, item in enumerate(stems):
+        positions.setdefault(item, []).append(at)
+    where: dict[str, list[int]] = {}
+    for number, group in enumerate(sentence_stems):
+        for item in group:
+            where.setdefault(item, []).append(number)
+    return _Index(
+        keys=keys,
+        capitals=capitals,
+        names={letter: sorted(group) for letter, group in names.items()},
+        initials=initials,
+        places=aliases.broaden(frozenset(places)),
+        numbers=quantities(text),
+        phrase=" " + " ".join(stems) + " ",
+        tokens=stems,
+        positions=positions,
+        sentences=sentence_stems,
+        where=where,
+    )
+
+
+@lru_cache(maxsize=16)
+def _prepared(text: str) -> Prepared:
+    return prepare(Document("source", text))
+
+
+def _index(source: Prepared | str) -> _Index:
+    """The source's index, built once per prepared document and kept in its cache."""
+    if isinstance(source, str):
+        source = _prepared(source)
     index = source.cache.get("faithfulness")
     if index is None:
-        index = _SourceIndex(
-            " ".join(source.text.lower().split()),
-            frozenset(w.lower() for w in source.words),
-            frozenset(_number_key(n) for n in _NUMBER.findall(source.text)),
-        )
+        index = _build(source.text, source.words, (s.text for s in source.sentences))
         source.cache["faithfulness"] = index
     return index
 
 
-def unsupported(output: str, source: Prepared) -> list[str]:
-    """Lists the numbers, names and quotations in `output` absent from `source`.
+def _contraction(short: str, long: str) -> bool:
+    """Whether `short` abbreviates `long`: its start ("Man", "Manchester"), or
+    its first letter and some of its consonants, in order ("Utd", "United")."""
+    if len(short) < 3 or len(short) >= len(long) or short[0] != long[0]:
+        return False
+    if long.startswith(short):
+        return True
+    if any(letter in _VOWELS for letter in short[1:]):
+        return False
+    rest = iter(long)
+    return all(letter in rest for letter in short)
+
+
+def _abbreviation_supported(key: str, index: _Index) -> bool:
+    expansions = aliases.ABBREVIATIONS.get(key, ())
+    return any(" " + " ".join(stem(w) for w in e.split()) + " " in index.phrase for e in expansions)
+
+
+def _word_supported(word: str, index: _Index, abbreviated: bool) -> bool:
+    """Whether the source supports one capitalised word of a name."""
+    key = _fold(word)
+    if _is_acronym(word):
+        plain = key[:-1] if key.endswith("s") and word[-1] == "s" else key
+        if {key, plain} & (index.capitals | index.initials):
+            return True
+        return _abbreviation_supported(key, index)
+    if key in index.keys or stem(key) in index.keys:
+        return True
+    if "-" in key:
+        parts = [p for p in word.split("-") if p]
+        if all(not _is_capitalised(p) or _word_supported(p, index, False) for p in parts):
+            return True
+    if _abbreviation_supported(key, index):
+        return True
+    if abbreviated or len(key) <= _CONTRACTION_MAX:
+        return any(_contraction(key, name) for name in index.names.get(key[:1], ()))
+    return False
+
+
+@dataclass
+class _Word:
+    text: str
+    loose: bool  # its capital may only mark a sentence start or a title-case line
+    joined: bool  # only spaces part it from the word before, which is no possessive
+
+
+def _output_words(text: str) -> list[list[_Word]]:
+    """The output's words, sentence by sentence, each marked where its capital means nothing."""
+    sentences = []
+    for sentence in split_sentences(text):
+        found: list[_Word] = []
+        end = 0
+        for match in _WORD.finditer(sentence):
+            before = sentence[: match.start()].rstrip()
+            loose = not before or before[-1] in _OPENERS or before.endswith("...")
+            # A full stop kept on a word marks an abbreviation ("Corp.").
+            dotted = sentence[match.end() : match.end() + 1] == "." and match.end() + 1 < len(sentence)
+            word = match.group() + ("." if dotted else "")
+            gap = sentence[end : match.start()]
+            joined = bool(found) and (not gap.strip() or gap.strip() == ".") and not found[-1].text.endswith("'s")
+            found.append(_Word(word, loose, joined))
+            end = match.end()
+        long_words = [w for w in found if not w.loose and len(w.text) > 3 and w.text.isalpha()]
+        if len(long_words) >= 3 and sum(_is_capitalised(w.text) for w in long_words) >= 0.8 * len(long_words):
+            for word in found:  # A Title Case Headline
+                word.loose = True
+        sentences.append(found)
+    return sentences
+
+
+def _name_spans(sentence: list[_Word]) -> Iterable[list[_Word]]:
+    """Runs of capitalised words, with small connecting words inside."""
+    span: list[_Word] = []
+    for i, word in enumerate(sentence):
+        following = sentence[i + 1].text if i + 1 < len(sentence) else ""
+        if span and not word.joined:
+            yield from _trimmed(span)  # "Paris, France" is two names
+            span = []
+        if _fold(word.text) in ("no", "nos") and following[:1].isdigit():
+            yield from _trimmed(span)  # "No 1", "No. 10": a number, not a name
+            span = []
+        elif _is_capitalised(word.text) and not word.text[:1].isdigit():
+            span.append(word)
+        elif span and word.text.lower() in _CONNECTORS:
+            span.append(word)
+        else:
+            yield from _trimmed(span)
+            span = []
+    yield from _trimmed(span)
+
+
+def _trimmed(span: list[_Word]) -> Iterable[list[_Word]]:
+    while span and not _is_capitalised(span[-1].text):
+        span = span[:-1]
+    if span:
+        yield span
+
+
+def _span_unsupported(span: list[_Word], index: _Index) -> list[str]:
+    """The unsupported stretches of one name."""
+    status: list[bool] = [True] * len(span)
+    texts = [w.text.rstrip(".") for w in span]
+    if "".join(_fold(t) for t in texts) in index.keys:
+        return []
+    i = 0
+    while i < len(span):
+        word = span[i]
+        if not _is_capitalised(word.text):  # a connector
+            i += 1
+            continue
+        for length in range(min(aliases.PLACE_MAX_WORDS, len(span) - i), 0, -1):
+            found = aliases.place(tuple(texts[i : i + length]))
+            if found:
+                ok = bool(found & index.places) or all(_fold(t) in index.keys for t in texts[i : i + length])
+                status[i : i + length] = [ok] * length
+                i += length
+                break
+        else:
+            if not _word_supported(word.text, index, word.text.endswith(".")):
+                status[i] = word.loose and _ordinary(word.text)
+            i += 1
+    out: list[str] = []
+    stretch: list[str] = []
+    for word, ok in zip(span, status, strict=True):
+        if ok:
+            if stretch:
+                out.append(" ".join(stretch))
+            stretch = []
+        else:
+            stretch.append(word.text.rstrip("."))
+    if stretch:
+        out.append(" ".join(stretch))
+    return out
+
+
+def _is_negation(stemmed: str) -> bool:
+    return stemmed in _NEGATIONS or stemmed.endswith("n't")
+
+
+def _negated_in_source(tokens: list[str], at: int, index: _Index) -> bool:
+    """Whether the source negates what the quotation's negation at `at` negates.
+
+    The negated word is the next content word ("not [a] kind"), or the one
+    before when none follows ("they did not").
+    """
+    after = [t for t in tokens[at + 1 :] if t not in STOPWORDS]
+    if after:
+        return any(
+            any(_is_negation(t) for t in index.tokens[max(0, p - 3) : p]) for p in index.positions.get(after[0], ())
+        )
+    before = [t for t in tokens[:at] if t not in STOPWORDS]
+    return bool(before) and any(
+        any(_is_negation(t) for t in index.tokens[p + 1 : p + 4]) for p in index.positions.get(before[-1], ())
+    )
+
+
+def _quote_supported(quote: str, index: _Index) -> bool:
+    """Whether the source says what `quote` quotes.
+
+    Word for word (plurals aside) always will do. So will a quotation whose
+    words all stand within three sentences of the source, as long as what it
+    negates the source negates too: headlines quote the gist of what was
+    said ("Firm 'to cut' 45,000 jobs"), but "not" put into a quotation
+    changes what was said.
+    """
+    fragments = [[s for w in _WORD.findall(part) for s in _stems(_fold(w))] for part in _QUOTE_BREAK.split(quote)]
+    if all(" " + " ".join(f) + " " in index.phrase for f in fragments if f):
+        return True
+    needed = {w for f in fragments for w in f if w not in STOPWORDS and not _is_negation(w)}
+    if not needed:
+        return False
+    if not all(_negated_in_source(f, i, index) for f in fragments for i, t in enumerate(f) if _is_negation(t)):
+        return False
+    rarest = min(needed, key=lambda w: len(index.where.get(w, ())))
+    for number in index.where.get(rarest, ()):
+        window = index.sentences[max(0, number - 1) : number + 2]
+        if needed <= frozenset().union(*window):
+            return True
+    return False
+
+
+def _number_unsupported(claim: Quantity, text: str, index: _Index) -> bool:
+    if claim.spelled:
+        if claim.value <= (2 if claim.text.lower() in ("first", "second") else 1):
+            return False  # "one of", "the first": too idiomatic to be a claim
+        before = text[: claim.start].rstrip()
+        if claim.text[:1].isupper() and before and before[-1] not in ".!?:\"'(":
+            return False  # "League Two", "Channel Four": part of a name
+    return not any(supports(source, claim) for source in index.numbers)
+
+
+def unsupported(output: str, source: Prepared | str) -> list[str]:
+    """Lists the numbers, names and quotations in `output` that `source` does not support.
 
     Args:
       output: a generated headline or paragraph.
-      source: the prepared article it summarises.
+      source: the prepared document it summarises (its text, words and
+        sentences are read), or the article as a string, prepared here.
 
     Returns:
-      The unsupported items, in order of appearance, without repeats.
+      The unsupported items as written, in order (numbers, then names, then
+      quotations), without repeats.
     """
-    out_text = normalize(output)
     index = _index(source)
+    text = normalize(output)
+    if " '" in text or "``" in text or "-LRB-" in text or " ." in text:
+        for pattern, replacement in _TREEBANK:
+            text = pattern.sub(replacement, text)
     found: list[str] = []
 
     def flag(item: str) -> None:
         if item not in found:
             found.append(item)
 
-    for number in _NUMBER.findall(out_text):
-        if _number_key(number) not in index.numbers:
-            flag(number)
-    for word in words(out_text):
-        if word[:1].isupper() and not word[:1].isdigit() and word.lower() not in index.words:
-            flag(word)
-    for phrase in _QUOTED.findall(out_text):
-        if " ".join(phrase.lower().split()) not in index.lower:
-            flag(f'"{phrase}"')
+    for claim in quantities(text):
+        if _number_unsupported(claim, text, index):
+            flag(claim.text)
+    for sentence in _output_words(text):
+        for span in _name_spans(sentence):
+            for item in _span_unsupported(span, index):
+                flag(item)
+    for match in _QUOTE.finditer(text):
+        if not _quote_supported(match.group(2), index):
+            flag(match.group())
     return found

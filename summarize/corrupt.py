@@ -1,0 +1,298 @@
+"""Injected errors: faithful sentences with one fact changed, to measure the guard's recall.
+
+For each article, a sentence of its own is taken (faithful by construction)
+and one fact in it is changed:
+
+- number: a number becomes one the article never states (more than 10% away
+  from every number in it, and not among its digits);
+- name: a name becomes a name from a different article, none of whose words
+  the article uses and which names no place the article names;
+- quote: a quotation is misquoted: one of its words becomes a word the
+  article never uses, "not" goes in after its first auxiliary verb, or the
+  whole quotation becomes one from a different article.
+
+Choices come from a random generator seeded by (seed, article id, kind), so
+the same articles give the same corruptions in any order or subset.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from summarize import aliases
+from summarize.prepare import STOPWORDS, normalize, split_sentences, stem, words
+from summarize.quantities import Quantity, quantities
+
+__all__ = ["KINDS", "Corruption", "corruptions"]
+
+KINDS: tuple[str, ...] = ("number", "name", "quote")
+
+_CONNECTORS = frozenset("of de del van von der da di du la le al bin".split())
+_QUOTE = re.compile(r"(?<!\w)([\"'])(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_AUXILIARY = re.compile(
+    r"\b(is|are|was|were|will|would|can|could|should|must|has|have|had|do|does|did)\b(?!\s+(?:not|n't|never)\b)",
+    re.IGNORECASE,
+)
+_SPELLED = (
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
+).split()
+_OPENERS = frozenset(":\"'(")
+_NOT_NAMES = STOPWORDS | frozenset("mr mrs ms dr prof sir st rev gen col capt sgt lt".split())
+
+
+@dataclass(frozen=True)
+class Corruption:
+    """One injected error.
+
+    Attributes:
+      doc_id: the article the sentence comes from.
+      kind: "number", "name" or "quote".
+      how: the change made ("number", "name", "word", "negation", "swap").
+      original: the sentence as the article gives it.
+      corrupted: the sentence with one fact changed.
+      before: the text replaced.
+      after: the text put in its place.
+    """
+
+    doc_id: str
+    kind: str
+    how: str
+    original: str
+    corrupted: str
+    before: str
+    after: str
+
+
+@dataclass
+class _Article:
+    id: str
+    text: str
+    sentences: list[str]
+    folded: set[str]
+    places: frozenset[str]
+    numbers: list[Quantity]
+
+
+def _forms(word: str) -> set[str]:
+    """A word folded as the guard may compare it: lower case, no dots or
+    possessive, whole, in hyphen parts, and stemmed."""
+    key = word.lower().replace(".", "").removesuffix("'s").rstrip("'")
+    parts = {key, *key.split("-")}
+    return parts | {stem(p) for p in parts}
+
+
+def _article(doc_id: str, source: object) -> _Article:
+    if isinstance(source, str):
+        text = normalize(source)
+        sentences = split_sentences(text)
+        tokens = words(text)
+    else:  # a prepared document
+        text = source.text  # type: ignore[attr-defined]
+        sentences = [s.text for s in source.sentences]  # type: ignore[attr-defined]
+        tokens = source.words  # type: ignore[attr-defined]
+    folded = {form for t in tokens for form in _forms(t)}
+    places = frozenset(p for i in range(len(tokens)) for p in aliases.place((tokens[i],)))
+    return _Article(doc_id, text, sentences, folded, aliases.broaden(places), quantities(text))
+
+
+def _names(sentence: str) -> Iterable[tuple[int, int]]:
+    """Spans of capitalised words that are not a sentence's or a quotation's first word."""
+    span: list[re.Match[str]] = []
+    for match in re.finditer(r"(?<![\w'.\-])[^\W\d_]+(?:['.\-][^\W\d_]+)*(?![\w\-])", sentence):
+        before = sentence[: match.start()].rstrip()
+        gap = sentence[span[-1].end() : match.start()] if span else ""
+        opener = not before or before[-1] in _OPENERS or before[-1] in ".!?"
+        word = match.group()
+        if span and (gap.strip() or span[-1].group().endswith("'s")):
+            yield from _closed(span)
+            span = []
+        if word[0].isupper() and not opener and len(word) > 1:
+            span.append(match)
+        elif span and word in _CONNECTORS:
+            span.append(match)
+        else:
+            yield from _closed(span)
+            span = []
+    yield from _closed(span)
+
+
+def _closed(span: list[re.Match[str]]) -> Iterable[tuple[int, int]]:
+    while span and not span[-1].group()[0].isupper():
+        span = span[:-1]
+    if span and not any(m.group().isupper() and len(m.group()) > 5 for m in span):  # no SHOUTED lines
+        end = span[-1].end()
+        if span[-1].group().endswith("'s"):
+            end -= 2
+        yield span[0].start(), end
+
+
+def _foreign(name: str, article: _Article) -> bool:
+    """Whether `name` shares no word and no place with the article."""
+    tokens = name.split()
+    if any(_forms(t) & article.folded for t in tokens):
+        return False
+    found = frozenset(p for t in tokens for p in aliases.place((t,)))
+    return not (aliases.broaden(found) & article.places) and not (found & article.places)
+
+
+def _far(value: float, article: _Article) -> bool:
+    """Whether `value` is more than 10% away from every number the article states."""
+    return all(abs(value - v) > 0.1 * max(abs(v), 1.0) for q in article.numbers for v, _ in q.readings())
+
+
+def _number(rng: random.Random, article: _Article) -> Corruption | None:
+    candidates = []
+    for sentence in article.sentences:
+        for claim in quantities(sentence):
+            if claim.spelled and (claim.value < 2 or claim.text.lower() not in _SPELLED):
+                continue
+            candidates.append((sentence, claim))
+    rng.shuffle(candidates)
+    for sentence, claim in candidates:
+        replacement = _other_number(rng, claim, article)
+        if replacement is None:
+            continue
+        if claim.spelled:
+            start, old = claim.start, claim.text
+        else:
+            match = re.compile(r"\d[\d,]*(?:\.\d+)?").search(sentence, claim.start)
+            if match is None:
+                continue
+            start, old = match.start(), match.group()
+        corrupted = sentence[:start] + replacement + sentence[start + len(old) :]
+        return Corruption(article.id, "number", "number", sentence, corrupted, old, replacement)
+    return None
+
+
+def _other_number(rng: random.Random, claim: Quantity, article: _Article) -> str | None:
+    if claim.spelled:
+        options = [w for w in _SPELLED if w not in article.folded and _far(float(_SPELLED.index(w) + 2), article)]
+        if not options:
+            return None
+        word = rng.choice(options)
+        return word.capitalize() if claim.text[:1].isupper() else word
+    digits = re.search(r"\d[\d,]*(?:\.\d+)?", claim.text)
+    if digits is None:
+        return None
+    written = digits.group()
+    plain = written.replace(",", "")
+    decimals = len(plain.split(".")[1]) if "." in plain else 0
+    number = float(plain)
+    scale = claim.value / number if number else 1.0
+    for _ in range(20):
+        if decimals == 0 and 1900 <= number <= 2100:
+            new = number + rng.choice([-1, 1]) * rng.randint(2, 15)  # another year
+        else:
+            new = number * rng.choice([rng.uniform(0.3, 0.8), rng.uniform(1.25, 3.0)])
+            if decimals == 0 and abs(new - number) < 2:
+                new = number + rng.choice([2, 3, 5])
+        new = round(new, decimals)
+        text = f"{new:,.{decimals}f}" if "," in written else f"{new:.{decimals}f}"
+        if new > 0 and text not in article.text and _far(new * scale, article):
+            return text
+    return None
+
+
+def _name(rng: random.Random, article: _Article, pool: Sequence[tuple[str, str]]) -> Corruption | None:
+    candidates = [(s, span) for s in article.sentences for span in _names(s)]
+    rng.shuffle(candidates)
+    others = [name for doc_id, name in pool if doc_id != article.id]
+    for sentence, (start, end) in candidates:
+        old = sentence[start:end]
+        width = len(old.split())
+        same_width = [n for n in others if len(n.split()) == width]
+        for choices in (same_width, others):
+            picks = rng.sample(choices, min(len(choices), 50))
+            for new in picks:
+                if new != old and _foreign(new, article):
+                    corrupted = sentence[:start] + new + sentence[end:]
+                    return Corruption(article.id, "name", "name", sentence, corrupted, old, new)
+    return None
+
+
+def _quote(
+    rng: random.Random, article: _Article, quotes: Sequence[tuple[str, str]], vocabulary: Sequence[str]
+) -> Corruption | None:
+    candidates = [(s, m) for s in article.sentences for m in _QUOTE.finditer(s) if len(words(m.group(2))) >= 3]
+    rng.shuffle(candidates)
+    for sentence, match in candidates:
+        inner = match.group(2)
+        options = ["word", "swap"] + (["negation"] if _AUXILIARY.search(inner) else [])
+        how = rng.choice(options)
+        new = _misquote(rng, how, inner, article, quotes, vocabulary)
+        if new is None or new == inner:
+            continue
+        corrupted = sentence[: match.start(2)] + new + sentence[match.end(2) :]
+        return Corruption(article.id, "quote", how, sentence, corrupted, inner, new)
+    return None
+
+
+def _misquote(
+    rng: random.Random,
+    how: str,
+    inner: str,
+    article: _Article,
+    quotes: Sequence[tuple[str, str]],
+    vocabulary: Sequence[str],
+) -> str | None:
+    if how == "negation":
+        aux = _AUXILIARY.search(inner)
+        return None if aux is None else inner[: aux.end()] + " not" + inner[aux.end() :]
+    if how == "swap":
+        others = [q for doc_id, q in quotes if doc_id != article.id and len(words(q)) >= 3]
+        return rng.choice(others) if others else None
+    spots = [m for m in re.finditer(r"[A-Za-z]{3,}", inner) if m.group().lower() not in STOPWORDS]
+    if not spots:
+        return None
+    spot = rng.choice(spots)
+    fresh = [w for w in rng.sample(vocabulary, min(len(vocabulary), 200)) if w not in article.folded]
+    if not fresh:
+        return None
+    word = fresh[0].capitalize() if spot.group()[0].isupper() else fresh[0]
+    return inner[: spot.start()] + word + inner[spot.end() :]
+
+
+def corruptions(documents: Sequence[tuple[str, object]], seed: int = 0) -> list[Corruption]:
+    """Makes up to one corruption of each kind for each document.
+
+    Args:
+      documents: (id, source) pairs; a source is the article text or its
+        prepared document. Names, quotations and words to put in come from
+        the other documents.
+      seed: the random seed.
+
+    Returns:
+      The corruptions, document by document, in the order of `KINDS`; a
+      document without a number, a name or a quotation has no corruption of
+      that kind.
+    """
+    articles = [_article(doc_id, source) for doc_id, source in documents]
+    names = sorted({(a.id, sentence[s:e]) for a in articles for sentence in a.sentences for s, e in _names(sentence)})
+    # A name to put in is one a reader would take for a name: no "She", "Dr" or "No".
+    names = [(doc_id, n) for doc_id, n in names if " " in n or (len(n) > 2 and n.lower() not in _NOT_NAMES)]
+    quotes = sorted({(a.id, m.group(2)) for a in articles for s in a.sentences for m in _QUOTE.finditer(s)})
+    vocabulary = sorted(
+        {
+            w.lower()
+            for a in articles
+            for w in words(a.text)
+            if w.isalpha() and len(w) > 3 and w.lower() not in STOPWORDS
+        }
+    )
+    out: list[Corruption] = []
+    for article in articles:
+        for kind in KINDS:
+            rng = random.Random(f"{seed}:{article.id}:{kind}")
+            if kind == "number":
+                made = _number(rng, article)
+            elif kind == "name":
+                made = _name(rng, article, names)
+            else:
+                made = _quote(rng, article, quotes, vocabulary)
+            if made is not None:
+                out.append(made)
+    return out
