@@ -143,6 +143,12 @@ latin-america: Latin America, Latin American, South America, South American
 # Abbreviation -> what it stands for (lower case). Initials of a name that the
 # source spells out ("SEC", "RBS") need no entry: the guard derives those.
 _ABBREVIATIONS = """
+ad: advert, advertising, advertisement
+ads: adverts, advertising, advertisements
+tech: technology, technical
+indie: independent
+s: south
+n: north
 utd: united
 fc: football club, club
 intl: international

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from summarize import aliases
 from summarize.prepare import STOPWORDS, normalize, split_sentences, stem, words
@@ -33,7 +34,7 @@ KINDS: tuple[str, ...] = ("number", "name", "quote")
 _CONNECTORS = frozenset("of de del van von der da di du la le al bin".split())
 _QUOTE = re.compile(r"(?<!\w)([\"'])(?=\S)(.+?)(?<=\S)\1(?!\w)")
 _AUXILIARY = re.compile(
-    r"\b(is|are|was|were|will|would|can|could|should|must|has|have|had|do|does|did)\b(?!\s+(?:not|n't|never)\b)",
+    r"\b(is|are|was|were|will|would|can|could|should|must|has|have|had|do|does|did)\b(?!\s+(?:not|n't|never|no)\b)",
     re.IGNORECASE,
 )
 _SPELLED = (
@@ -41,6 +42,8 @@ _SPELLED = (
     "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
 ).split()
 _OPENERS = frozenset(":\"'(")
+# Draws from another article's names or quotations before giving up on one.
+_TRIES = 200
 _NOT_NAMES = STOPWORDS | frozenset("mr mrs ms dr prof sir st rev gen col capt sgt lt".split())
 
 
@@ -75,14 +78,16 @@ class _Article:
     folded: set[str]
     places: frozenset[str]
     numbers: list[Quantity]
+    names: list[tuple[str, int, int]]  # (sentence, start, end) of each name
 
 
-def _forms(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _forms(word: str) -> frozenset[str]:
     """A word folded as the guard may compare it: lower case, no dots or
     possessive, whole, in hyphen parts, and stemmed."""
     key = word.lower().replace(".", "").removesuffix("'s").rstrip("'")
     parts = {key, *key.split("-")}
-    return parts | {stem(p) for p in parts}
+    return frozenset(parts | {stem(p) for p in parts})
 
 
 def _article(doc_id: str, source: object) -> _Article:
@@ -96,7 +101,8 @@ def _article(doc_id: str, source: object) -> _Article:
         tokens = source.words  # type: ignore[attr-defined]
     folded = {form for t in tokens for form in _forms(t)}
     places = frozenset(p for i in range(len(tokens)) for p in aliases.place((tokens[i],)))
-    return _Article(doc_id, text, sentences, folded, aliases.broaden(places), quantities(text))
+    names = [(sentence, start, end) for sentence in sentences for start, end in _names(sentence)]
+    return _Article(doc_id, text, sentences, folded, aliases.broaden(places), quantities(text), names)
 
 
 def _names(sentence: str) -> Iterable[tuple[int, int]]:
@@ -197,20 +203,27 @@ def _other_number(rng: random.Random, claim: Quantity, article: _Article) -> str
     return None
 
 
+def _pick(rng: random.Random, pool: Sequence[tuple[str, str]], article: _Article, fits: Callable[[str], bool]) -> str:
+    """A random item of `pool` from another article that `fits`, or "" after a bounded search."""
+    for _ in range(_TRIES):
+        doc_id, item = pool[rng.randrange(len(pool))]
+        if doc_id != article.id and fits(item):
+            return item
+    return ""
+
+
 def _name(rng: random.Random, article: _Article, pool: Sequence[tuple[str, str]]) -> Corruption | None:
-    candidates = [(s, span) for s in article.sentences for span in _names(s)]
+    candidates = list(article.names)
     rng.shuffle(candidates)
-    others = [name for doc_id, name in pool if doc_id != article.id]
-    for sentence, (start, end) in candidates:
+    for sentence, start, end in candidates[:_TRIES] if pool else ():
         old = sentence[start:end]
         width = len(old.split())
-        same_width = [n for n in others if len(n.split()) == width]
-        for choices in (same_width, others):
-            picks = rng.sample(choices, min(len(choices), 50))
-            for new in picks:
-                if new != old and _foreign(new, article):
-                    corrupted = sentence[:start] + new + sentence[end:]
-                    return Corruption(article.id, "name", "name", sentence, corrupted, old, new)
+        new = _pick(
+            rng, pool, article, lambda n, o=old, w=width: n != o and len(n.split()) == w and _foreign(n, article)
+        ) or _pick(rng, pool, article, lambda n, o=old: n != o and _foreign(n, article))
+        if new:
+            corrupted = sentence[:start] + new + sentence[end:]
+            return Corruption(article.id, "name", "name", sentence, corrupted, old, new)
     return None
 
 
@@ -243,9 +256,14 @@ def _misquote(
         aux = _AUXILIARY.search(inner)
         return None if aux is None else inner[: aux.end()] + " not" + inner[aux.end() :]
     if how == "swap":
-        others = [q for doc_id, q in quotes if doc_id != article.id and len(words(q)) >= 3]
-        return rng.choice(others) if others else None
-    spots = [m for m in re.finditer(r"[A-Za-z]{3,}", inner) if m.group().lower() not in STOPWORDS]
+        text = article.text.lower()
+        return _pick(rng, quotes, article, lambda q: q.lower() not in text) if quotes else None
+    # A whole word, outside an editor's [brackets], which are no part of what was said.
+    spots = [
+        m
+        for m in re.finditer(r"(?<![\w'])[A-Za-z]{3,}(?![\w'])", inner)
+        if m.group().lower() not in STOPWORDS and inner.rfind("[", 0, m.start()) <= inner.rfind("]", 0, m.start())
+    ]
     if not spots:
         return None
     spot = rng.choice(spots)
@@ -274,7 +292,15 @@ def corruptions(documents: Sequence[tuple[str, object]], seed: int = 0) -> list[
     names = sorted({(a.id, sentence[s:e]) for a in articles for sentence in a.sentences for s, e in _names(sentence)})
     # A name to put in is one a reader would take for a name: no "She", "Dr" or "No".
     names = [(doc_id, n) for doc_id, n in names if " " in n or (len(n) > 2 and n.lower() not in _NOT_NAMES)]
-    quotes = sorted({(a.id, m.group(2)) for a in articles for s in a.sentences for m in _QUOTE.finditer(s)})
+    quotes = sorted(
+        {
+            (a.id, m.group(2))
+            for a in articles
+            for s in a.sentences
+            for m in _QUOTE.finditer(s)
+            if len(words(m.group(2))) >= 3
+        }
+    )
     vocabulary = sorted(
         {
             w.lower()

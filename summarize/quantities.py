@@ -80,20 +80,23 @@ _ORDINALS: dict[str, int] = {
 }
 
 _SYMBOL = "|".join(re.escape(s) for s in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True))
+# Each pattern opens with a cheap look at one character: most positions of
+# a text start no number, and this rejects them before the alternations run.
 _NUMERAL = re.compile(
+    r"(?=[£$€¥₹\dUHRACNS])"
     rf"(?P<cur>{_SYMBOL})?\s?"
     r"(?<![\d.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
-    r"(?:(?P<abbr>bn|mn|tn|trn|m|k)\b|\s?(?P<scale>thousand|million|billion|trillion)\b)?"
+    r"(?:\s?(?P<abbr>bn|mn|tn|trn|m|k)\b|\s?(?P<scale>thousand|million|billion|trillion)\b)?"
     r"(?P<ord>st|nd|rd|th)?"
     r"(?:\s?(?P<word>pounds?|sterling|dollars?|euros?|yen|yuan|rupees?|rand|pence|p)\b)?"
     r"(?:-(?P<range>\d{2})\b)?",
 )
 _WORD = "|".join(_CARDINALS)
 _WORD_RUN = re.compile(
-    rf"\b(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}))*\b(?:\s(?P<word>pounds?|dollars?|euros?)\b)?",
-    re.IGNORECASE,
+    rf"\b(?=[{''.join(sorted({w[0] for w in _CARDINALS}))}])(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}))*\b"
+    r"(?:\s(?P<word>pounds?|dollars?|euros?)\b)?",
 )
-_ORDINAL_WORD = re.compile(r"\b(?:" + "|".join(_ORDINALS) + r")\b", re.IGNORECASE)
+_ORDINAL_WORD = re.compile(rf"\b(?=[{''.join(sorted({w[0] for w in _ORDINALS}))}])(?:" + "|".join(_ORDINALS) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,8 @@ def _numeral(match: re.Match[str]) -> list[Quantity]:
     value = float(digits) * scale
     text = match.group().strip()
     unit = 10.0**-decimals
-    # "50m" is also 50 metres, unless money makes it millions.
-    also = (float(digits), unit) if scale_word == "m" and not currency else None
+    # "50m" is also 50 metres, and "5k" a run, unless money makes them amounts.
+    also = (float(digits), unit) if scale_word in ("m", "k") and not currency else None
     found = [Quantity(text, value, unit * scale, currency, also=also)]
     tail = match.group("range")
     if tail and decimals == 0 and len(digits) == 4:
@@ -160,8 +163,8 @@ def _parse_words(words: list[str]) -> tuple[int, float] | None:
     return None
 
 
-def _spelled(match: re.Match[str]) -> list[Quantity]:
-    run = match.group()
+def _spelled(match: re.Match[str], text: str) -> list[Quantity]:
+    run = text[match.start() : match.end()]
     word = match.group("word")
     if word:
         run = run[: -len(word)].rstrip()
@@ -197,15 +200,22 @@ def quantities(text: str) -> list[Quantity]:
       gives two.
     """
     found: list[tuple[int, Quantity]] = []
-    masked = list(text)
+    lower = text.lower()
+    if len(lower) != len(text):  # a rare letter whose lower case is longer
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    pieces: list[str] = []
+    end = 0
     for match in _NUMERAL.finditer(text):
         found.extend((match.start(), q) for q in _numeral(match))
-        masked[match.start() : match.end()] = "#" * (match.end() - match.start())
+        pieces += [lower[end : match.start()], "#" * (match.end() - match.start())]
+        end = match.end()
     # Words already read with a numeral ("1.5 million") are not read again.
-    for match in _WORD_RUN.finditer("".join(masked)):
-        found.extend((match.start(), q) for q in _spelled(match))
-    for match in _ORDINAL_WORD.finditer(text):
-        found.append((match.start(), Quantity(match.group(), float(_ORDINALS[match.group().lower()]), 1.0, None, True)))
+    masked = "".join(pieces) + lower[end:]
+    for match in _WORD_RUN.finditer(masked):
+        found.extend((match.start(), q) for q in _spelled(match, text))
+    for match in _ORDINAL_WORD.finditer(lower):
+        written = text[match.start() : match.end()]
+        found.append((match.start(), Quantity(written, float(_ORDINALS[match.group()]), 1.0, None, True)))
     found.sort(key=lambda pair: pair[0])
     return [dataclasses.replace(q, start=start) for start, q in found]
 
