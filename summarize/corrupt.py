@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from summarize import aliases
-from summarize.prepare import STOPWORDS, normalize, split_sentences, stem, words
+from summarize.prepare import STOPWORDS, stem, words
 from summarize.quantities import Quantity, quantities
+from summarize.schema import Prepared
 
 __all__ = ["KINDS", "Corruption", "corruptions"]
 
@@ -90,19 +91,13 @@ def _forms(word: str) -> frozenset[str]:
     return frozenset(parts | {stem(p) for p in parts})
 
 
-def _article(doc_id: str, source: object) -> _Article:
-    if isinstance(source, str):
-        text = normalize(source)
-        sentences = split_sentences(text)
-        tokens = words(text)
-    else:  # a prepared document
-        text = source.text  # type: ignore[attr-defined]
-        sentences = [s.text for s in source.sentences]  # type: ignore[attr-defined]
-        tokens = source.words  # type: ignore[attr-defined]
+def _article(source: Prepared) -> _Article:
+    tokens = source.words
+    sentences = [s.text for s in source.sentences]
     folded = {form for t in tokens for form in _forms(t)}
-    places = frozenset(p for i in range(len(tokens)) for p in aliases.place((tokens[i],)))
+    places = frozenset(p for t in tokens for p in aliases.place((t,)))
     names = [(sentence, start, end) for sentence in sentences for start, end in _names(sentence)]
-    return _Article(doc_id, text, sentences, folded, aliases.broaden(places), quantities(text), names)
+    return _Article(source.id, source.text, sentences, folded, aliases.broaden(places), quantities(source.text), names)
 
 
 def _names(sentence: str) -> Iterable[tuple[int, int]]:
@@ -274,13 +269,12 @@ def _misquote(
     return inner[: spot.start()] + word + inner[spot.end() :]
 
 
-def corruptions(documents: Sequence[tuple[str, object]], seed: int = 0) -> list[Corruption]:
+def corruptions(documents: Sequence[Prepared], seed: int = 0) -> list[Corruption]:
     """Makes up to one corruption of each kind for each document.
 
     Args:
-      documents: (id, source) pairs; a source is the article text or its
-        prepared document. Names, quotations and words to put in come from
-        the other documents.
+      documents: the prepared articles (with distinct ids). Names,
+        quotations and words to put in come from the other articles.
       seed: the random seed.
 
     Returns:
@@ -288,7 +282,7 @@ def corruptions(documents: Sequence[tuple[str, object]], seed: int = 0) -> list[
       document without a number, a name or a quotation has no corruption of
       that kind.
     """
-    articles = [_article(doc_id, source) for doc_id, source in documents]
+    articles = [_article(source) for source in documents]
     names = sorted({(a.id, sentence[s:e]) for a in articles for sentence in a.sentences for s, e in _names(sentence)})
     # A name to put in is one a reader would take for a name: no "She", "Dr" or "No".
     names = [(doc_id, n) for doc_id, n in names if " " in n or (len(n) > 2 and n.lower() not in _NOT_NAMES)]
