@@ -257,26 +257,37 @@ def models_pull(name: Annotated[str, typer.Argument(help="Registry name or hub i
 @tools.command("eval")
 @with_settings()
 def eval_command(
-    data: Annotated[Path, typer.Argument(help="JSONL with an article and a reference per row.")],
-    task: Annotated[str, typer.Option("--task", help="paragraph | headline")] = "paragraph",
+    data: Annotated[
+        Path, typer.Argument(help="JSONL with an article and a reference per row (faithfulness: or a folder of them).")
+    ],
+    task: Annotated[str, typer.Option("--task", help="paragraph | headline | faithfulness")] = "paragraph",
     reference_field: Annotated[
-        str | None, typer.Option("--reference-field", help="Default: reference (paragraph) or title (headline).")
+        str | None,
+        typer.Option(
+            "--reference-field",
+            help="Default: reference (paragraph), title (headline); faithfulness: the first of reference, title.",
+        ),
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Score only the first N rows.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     per_doc: Annotated[
         Path | None, typer.Option("--per-doc", help="Write each document's scores here (JSONL).")
     ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="faithfulness: the seed of the injected errors.")] = 0,
     *,
     config: EngineConfig,
     call: CallSettings,
 ) -> None:
-    """Score a method on a dataset: ROUGE-1/2/Lsum with 95% CIs, lengths, faithfulness."""
+    """Score a method on a dataset (ROUGE-1/2/Lsum with 95% CIs, lengths, faithfulness),
+    or, with --task faithfulness, the guard itself: false positives on human summaries, recall on injected errors."""
     from summarize.evaluate import evaluate
 
     _setup_logging(quiet=as_json)
-    if task not in ("paragraph", "headline"):
-        _usage_error("--task must be paragraph or headline")
+    if task not in ("paragraph", "headline", "faithfulness"):
+        _usage_error("--task must be paragraph, headline or faithfulness")
+    if task == "faithfulness":
+        _faithfulness_eval(data, reference_field, limit, seed, per_doc, as_json)
+        return
     if not data.is_file():
         _usage_error(f"no such file: {data}")
     try:
@@ -294,6 +305,43 @@ def eval_command(
     typer.echo(f"{'length':12} {lengths['mean']:7.1f}  p95 {lengths['p95']:.0f} words")
     typer.echo(f"{'unfaithful':12} {100 * result['unfaithful_rate']:6.1f}%  (invented number, name or quote)")
     typer.echo(f"signature: {result['signature']}")
+
+
+def _faithfulness_eval(
+    data: Path, reference_field: str | None, limit: int | None, seed: int, per_doc: Path | None, as_json: bool
+) -> None:
+    """`summarize eval --task faithfulness`: one line per dataset, or JSON keyed by file name."""
+    from summarize.corrupt import KINDS
+    from summarize.evaluate import faithfulness_rates
+
+    if data.is_dir():
+        files = sorted(data.glob("*.jsonl"))
+        if not files:
+            _usage_error(f"no .jsonl files in {data}")
+        if per_doc is not None:
+            _usage_error("--per-doc takes one dataset, not a folder")
+    elif data.is_file():
+        files = [data]
+    else:
+        _usage_error(f"no such file or folder: {data}")
+    results: dict[str, Any] = {}
+    for path in files:
+        try:
+            results[path.name] = faithfulness_rates(path, reference_field, limit, seed, per_doc)
+        except (UsageError, ValueError, OSError) as err:
+            _usage_error(str(err))
+    if as_json:
+        typer.echo(json.dumps(results, indent=2))
+        return
+    width = max(len(name) for name in results)
+    typer.echo(f"{'data':{width}}  {'field':9} {'rows':>5}  {'false pos.':>10}  " + "  ".join(f"{k:>7}" for k in KINDS))
+    for name, result in results.items():
+        recall = "  ".join(f"{100 * result['recall'][k]['rate']:6.1f}%" for k in KINDS)
+        fp = result["false_positive"]["rate"]
+        typer.echo(f"{name:{width}}  {result['reference_field']:9} {result['rows']:5}  {100 * fp:9.1f}%  {recall}")
+    typer.echo("false pos.: share of human summaries flagged; the rest: share of injected errors caught")
+    for result in results.values():
+        typer.echo(f"signature: {result['signature']}")
 
 
 @tools.command("serve")

@@ -203,3 +203,111 @@ def evaluate(
                 record = {"id": example.id, "output": output, **score, "words": word_count(output), "unsupported": bad}
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return result
+
+
+# The fields that hold a human summary, in the order they are looked for.
+REFERENCE_FIELDS = ("reference", "title", "summary", "highlights")
+
+
+def reference_field_of(path: str | Path) -> str:
+    """The first field of `REFERENCE_FIELDS` that the file's first row has.
+
+    Raises:
+      ValueError: the file is empty, its first row is not JSON, or it has none of them.
+    """
+    with open(path, encoding="utf-8") as handle:
+        line = next((line for line in handle if line.strip()), "")
+    try:
+        row = json.loads(line) if line else {}
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path}:1: not JSON ({err})") from err
+    found = next((name for name in REFERENCE_FIELDS if isinstance(row, dict) and name in row), None)
+    if found is None:
+        raise ValueError(f"{path}: no reference field ({', '.join(REFERENCE_FIELDS)}) in its first row")
+    return found
+
+
+def faithfulness_rates(
+    path: str | Path,
+    reference_field: str | None = None,
+    limit: int | None = None,
+    seed: int = 0,
+    per_doc_path: str | Path | None = None,
+) -> dict[str, Any]:
+    """How often the guard fires on human summaries, and how often it catches injected errors.
+
+    Human references and titles are faithful by intent, so the share the
+    guard flags is its false-positive rate (an upper bound: some references
+    do state facts their article lacks). Recall is measured on sentences of
+    the articles themselves with one fact changed (`summarize.corrupt`): an
+    error is caught when the changed sentence gets a flag the original does
+    not.
+
+    Args:
+      path: JSONL with an article and a human summary per row.
+      reference_field: the summary's field; by default the first of
+        `REFERENCE_FIELDS` in the first row.
+      limit: use only the first `limit` rows.
+      seed: the corruption generator's seed.
+      per_doc_path: where to write each document's flags and corruptions, as JSONL.
+
+    Returns:
+      {"rows", "reference_field", "false_positive": {"rate", "flagged", "ci95"},
+      "recall": {kind: {"rate", "caught", "total"}}, "original_flagged",
+      "signature"}.
+    """
+    from summarize import __version__
+    from summarize.corrupt import KINDS, corruptions
+    from summarize.faithfulness import unsupported
+    from summarize.prepare import prepare
+
+    field = reference_field or reference_field_of(path)
+    examples = load_examples(path, field, limit)
+    if not examples:
+        raise ValueError(f"{path}: no rows")
+    if len({e.id for e in examples}) != len(examples):
+        raise ValueError(f"{path}: ids repeat; the corruptions need one id per article")
+    prepared = {e.id: prepare(Document(e.id, e.article)) for e in examples}
+    flags = [unsupported(e.reference, prepared[e.id]) for e in examples]
+    per_kind: dict[str, list[bool]] = {kind: [] for kind in KINDS}
+    by_doc: dict[str, list[dict[str, Any]]] = {e.id: [] for e in examples}
+    original_flagged = 0
+    for corruption in corruptions(list(prepared.values()), seed=seed):
+        source = prepared[corruption.doc_id]
+        before = unsupported(corruption.original, source)
+        after = unsupported(corruption.corrupted, source)
+        new = [item for item in after if item not in before]
+        original_flagged += bool(before)
+        per_kind[corruption.kind].append(bool(new))
+        by_doc[corruption.doc_id].append(
+            {
+                "kind": corruption.kind,
+                "how": corruption.how,
+                "before": corruption.before,
+                "after": corruption.after,
+                "caught": bool(new),
+                "flags": new,
+            }
+        )
+    fired = [float(bool(f)) for f in flags]
+    low, high = bootstrap_ci(fired, seed=seed)
+    result: dict[str, Any] = {
+        "rows": len(examples),
+        "reference_field": field,
+        "false_positive": {"rate": sum(fired) / len(fired), "flagged": int(sum(fired)), "ci95": (low, high)},
+        "recall": {
+            kind: {"rate": sum(hits) / len(hits) if hits else float("nan"), "caught": sum(hits), "total": len(hits)}
+            for kind, hits in per_kind.items()
+        },
+        "original_flagged": original_flagged,
+        "signature": (
+            f"summarize:{__version__}|task:faithfulness|field:{field}|seed:{seed}"
+            f"|data:{Path(path).name}:{len(examples)}:sha256={dataset_sha256(path)[:16]}"
+        ),
+    }
+    if per_doc_path:
+        with open(per_doc_path, "w", encoding="utf-8") as handle:
+            for example, flagged in zip(examples, flags, strict=True):
+                record = {"id": example.id, "reference_flags": flagged, "corruptions": by_doc[example.id]}
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return result
