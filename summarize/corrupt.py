@@ -8,8 +8,9 @@ and one fact in it is changed:
 - name: a name becomes a name from a different article, none of whose words
   the article uses and which names no place the article names;
 - quote: a quotation is misquoted: one of its words becomes a word the
-  article never uses, "not" goes in after its first auxiliary verb, or the
-  whole quotation becomes one from a different article.
+  article never uses, its "not" is dropped (or, with none, one goes in after
+  its first auxiliary verb), or the whole quotation becomes one from a
+  different article.
 
 Choices come from a random generator seeded by (seed, article id, kind), so
 the same articles give the same corruptions in any order or subset.
@@ -38,6 +39,7 @@ _AUXILIARY = re.compile(
     r"\b(is|are|was|were|will|would|can|could|should|must|has|have|had|do|does|did)\b(?!\s+(?:not|n't|never|no)\b)",
     re.IGNORECASE,
 )
+_NOT = re.compile(r"(?<=\w) not\b(?! only)")
 _SPELLED = (
     "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
@@ -229,7 +231,8 @@ def _quote(
     rng.shuffle(candidates)
     for sentence, match in candidates:
         inner = match.group(2)
-        options = ["word", "swap"] + (["negation"] if _AUXILIARY.search(inner) else [])
+        negatable = _AUXILIARY.search(inner) or _NOT.search(inner)
+        options = ["word", "swap"] + (["negation"] if negatable else [])
         how = rng.choice(options)
         new = _misquote(rng, how, inner, article, quotes, vocabulary)
         if new is None or new == inner:
@@ -248,6 +251,9 @@ def _misquote(
     vocabulary: Sequence[str],
 ) -> str | None:
     if how == "negation":
+        negation = _NOT.search(inner)
+        if negation is not None:  # "will not go" -> "will go"
+            return inner[: negation.start()] + inner[negation.end() :]
         aux = _AUXILIARY.search(inner)
         return None if aux is None else inner[: aux.end()] + " not" + inner[aux.end() :]
     if how == "swap":

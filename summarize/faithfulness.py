@@ -31,7 +31,7 @@ headline and a paragraph of the same source, and the index is cached on it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -137,7 +137,7 @@ class _Index:
     phrase: str  # " stem stem ... ": the source's words in order
     tokens: list[str]  # the same stems, as a list
     positions: dict[str, list[int]]  # stem -> where it stands in `tokens`
-    sentences: list[frozenset[str]]  # each sentence's stems
+    sentences: list[dict[str, set[bool]]]  # each sentence's stems, and whether each stands negated
     where: dict[str, list[int]]  # stem -> the sentences that hold it
     lemmas: set[str] | None = None  # every lemma of every word, made when first needed
 
@@ -190,7 +190,13 @@ def _build(text: str, tokens: Sequence[str], sentences: Iterable[str]) -> _Index
             if len(content) >= 3:
                 initials.update("".join(w[0] for w in content[-n:]) for n in range(3, min(len(content), 5) + 1))
     close_run()
-    sentence_stems = [frozenset(s for w in words(sentence) for s in _stems(_fold(w))) for sentence in sentences]
+    sentence_stems: list[dict[str, set[bool]]] = []
+    for sentence in sentences:
+        found = [s for w in words(sentence) for s in _stems(_fold(w))]
+        polarity: dict[str, set[bool]] = {}
+        for at, item in enumerate(found):
+            polarity.setdefault(item, set()).add(_negated(found, at))
+        sentence_stems.append(polarity)
     positions: dict[str, list[int]] = {}
     for at, item in enumerate(stems):
         positions.setdefault(item, []).append(at)
@@ -372,20 +378,23 @@ def _is_negation(stemmed: str) -> bool:
     return stemmed in _NEGATIONS or stemmed.endswith("n't")
 
 
-def _negated_in_source(tokens: list[str], at: int, index: _Index) -> bool:
-    """Whether the source negates what the quotation's negation at `at` negates.
+def _negated(tokens: Sequence[str], at: int) -> bool:
+    """Whether a negation stands between `tokens[at]` and the content word before it."""
+    for token in reversed(tokens[max(0, at - 4) : at]):
+        if _is_negation(token):
+            return True
+        if token not in STOPWORDS:
+            return False
+    return False
 
-    The negated word is the next content word ("not [a] kind"), or the one
-    before when none follows ("they did not").
-    """
-    after = [t for t in tokens[at + 1 :] if t not in STOPWORDS]
-    if after:
-        return any(
-            any(_is_negation(t) for t in index.tokens[max(0, p - 3) : p]) for p in index.positions.get(after[0], ())
-        )
-    before = [t for t in tokens[:at] if t not in STOPWORDS]
-    return bool(before) and any(
-        any(_is_negation(t) for t in index.tokens[p + 1 : p + 4]) for p in index.positions.get(before[-1], ())
+
+def _polarity_kept(tokens: Sequence[str], negated_in_source: Callable[[str, bool], bool]) -> bool:
+    """Whether each content word the quotation negates (or not) the source
+    also negates (or not): "will sell" is not "will not sell"."""
+    return all(
+        negated_in_source(token, _negated(tokens, at))
+        for at, token in enumerate(tokens)
+        if token not in STOPWORDS and not _is_negation(token)
     )
 
 
@@ -394,9 +403,8 @@ def _quote_supported(quote: str, index: _Index) -> bool:
 
     Word for word (plurals aside) always will do. So will a quotation whose
     words all stand within three sentences of the source, as long as what it
-    negates the source negates too: headlines quote the gist of what was
-    said ("Firm 'to cut' 45,000 jobs"), but "not" put into a quotation
-    changes what was said.
+    negates the source negates too, and what it does not, not: a writer may
+    trim or reorder what was said, but "not" put in or left out changes it.
     """
     fragments = [[s for w in _WORD.findall(part) for s in _stems(_fold(w))] for part in _QUOTE_BREAK.split(quote)]
     if all(" " + " ".join(f) + " " in index.phrase for f in fragments if f):
@@ -404,12 +412,15 @@ def _quote_supported(quote: str, index: _Index) -> bool:
     needed = {w for f in fragments for w in f if w not in STOPWORDS and not _is_negation(w)}
     if not needed:
         return False
-    if not all(_negated_in_source(f, i, index) for f in fragments for i, t in enumerate(f) if _is_negation(t)):
-        return False
     rarest = min(needed, key=lambda w: len(index.where.get(w, ())))
     for number in index.where.get(rarest, ()):
-        window = index.sentences[max(0, number - 1) : number + 2]
-        if needed <= frozenset().union(*window):
+        window: dict[str, set[bool]] = {}
+        for sentence in index.sentences[max(0, number - 1) : number + 2]:
+            for item, polarity in sentence.items():
+                window.setdefault(item, set()).update(polarity)
+        if needed <= window.keys() and all(
+            _polarity_kept(f, lambda token, negated, w=window: negated in w[token]) for f in fragments
+        ):
             return True
     return False
 
@@ -433,13 +444,20 @@ def _claim_supported(claim: str, index: _Index) -> bool:
     British headlines put a reported claim in single quotes without quoting
     it word for word ("Firm 'set to sell film unit'"). Its names and numbers
     are checked like the rest of the headline; here at least half of its
-    other words, as lemmas ("left" is "leave"), must be the source's.
+    other words, as lemmas ("left" is "leave"), must be the source's, and
+    what it negates the source must negate.
     """
     if index.lemmas is None:
         index.lemmas = {lemma for key in index.keys for lemma in _lemmas(key)}
     content = [w for w in _WORD.findall(claim) if _fold(w) not in STOPWORDS]
     found = sum(bool(_lemmas(w) & index.lemmas) for w in content)
-    return 2 * found >= len(content) > 0
+    stems = [s for w in _WORD.findall(claim) for s in _stems(_fold(w))]
+    return 2 * found >= len(content) > 0 and _polarity_kept(
+        stems,
+        lambda token, negated: (
+            token not in index.positions or any(_negated(index.tokens, p) == negated for p in index.positions[token])
+        ),
+    )
 
 
 def _number_unsupported(claim: Quantity, text: str, index: _Index) -> bool:
