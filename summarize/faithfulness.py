@@ -339,8 +339,8 @@ def _span_unsupported(span: list[_Word], index: _Index) -> list[str]:
     """The unsupported stretches of one name."""
     status: list[bool] = [True] * len(span)
     texts = [w.text.rstrip(".") for w in span]
-    if "".join(_fold(t) for t in texts) in index.keys:
-        return []
+    if len(texts) > 1 and "".join(_fold(t) for t in texts) in index.keys:
+        return []  # "Time Warner" for "TimeWarner"
     i = 0
     while i < len(span):
         word = span[i]
@@ -350,7 +350,7 @@ def _span_unsupported(span: list[_Word], index: _Index) -> list[str]:
         for length in range(min(aliases.PLACE_MAX_WORDS, len(span) - i), 0, -1):
             found = aliases.place(tuple(texts[i : i + length]))
             if found:
-                ok = bool(found & index.places) or all(_fold(t) in index.keys for t in texts[i : i + length])
+                ok = bool(found & index.places) or all(_word_supported(t, index, False) for t in texts[i : i + length])
                 status[i : i + length] = [ok] * length
                 i += length
                 break

@@ -1,11 +1,44 @@
+"""The faithfulness guard: each normalisation it makes, each error it must catch.
+
+The articles here are written for these tests. The checks against real
+references and real injected errors read ../shared/eval (or
+$SUMMARIZE_EVAL_DIR, as in tests/golden.py) at run time and skip when it is absent.
+"""
+
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+from golden import EVAL_DIR
+from typer.testing import CliRunner
+
+from summarize import cli
+from summarize.corrupt import KINDS, corruptions
+from summarize.evaluate import faithfulness_rates
 from summarize.faithfulness import unsupported
 from summarize.prepare import prepare
 from summarize.schema import Document
 
 SOURCE_TEXT = 'Acme Corp said profits rose 12% to $1,200m in 2024. Chief executive Ana Lopez called it "a record year".'
 SOURCE = prepare(Document("src", SOURCE_TEXT))
+
+ARTICLE = prepare(
+    Document(
+        "media",
+        "LONDON - Quarterly profits at American media giant TimeWarner jumped 76% to $1.13bn (£600m), "
+        "the firm said on Saturday. Two analysts at the Securities and Exchange Commission said 1,500,000 "
+        "shares changed hands in 2015-16. Prime minister Tony Blair met Per Mertesacker of Manchester United "
+        "and Royal Bank of Scotland staff. The Welsh club said its former Boeing executive was the fourth to "
+        'leave. He said the deal was "a fair price for all the shareholders" and added: "We will not sell '
+        'the film units." Ennis-Hill said the totting-up rule was mixed news for Germans, and for us.',
+    )
+)
+
+
+def flags(output: str) -> list[str]:
+    return unsupported(output, ARTICLE)
 
 
 def test_faithful_output_passes() -> None:
@@ -18,3 +51,231 @@ def test_invented_number_name_and_quote_are_flagged() -> None:
     assert unsupported("Boeing profits rose 12%", SOURCE) == ["Boeing"]
     assert unsupported('Lopez hails "best year ever"', SOURCE) == ['"best year ever"']
     assert unsupported("In 2023 Acme grew", SOURCE) == ["2023"]
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "two analysts",  # words and digits
+        "2 analysts",
+        "1.5m shares",  # scale words and abbreviations
+        "1.5 million shares",
+        "Profits reach 1.13 billion dollars",  # a currency word for the symbol
+        "TimeWarner profits up 76% to $1.1bn",  # the same figure, rounded
+        "Time Warner profits up to $1,130m",
+        "2016 shares",  # the second year of "2015-16"
+        "the 4th to leave",  # ordinals
+        "one of the analysts",  # "one" is no count
+        "League Two side",  # a number that is part of a name
+    ],
+)
+def test_numbers_are_compared_as_values(output: str) -> None:
+    assert flags(output) == []
+
+
+@pytest.mark.parametrize(
+    ("output", "flagged"),
+    [
+        ("Profits up to £1.13bn", "£1.13bn"),  # the source gives dollars
+        ("Profits up to 1,100m", "1,100m"),  # written to the unit: not a rounding of 1,130
+        ("the fifth to leave", "fifth"),
+        ("three analysts", "three"),
+    ],
+)
+def test_numbers_the_source_does_not_state_are_flagged(output: str, flagged: str) -> None:
+    assert flags(output) == [flagged]
+
+
+def test_other_readings_of_a_number() -> None:
+    race = prepare(Document("race", "He won the 100 metres final in Rome."))
+    assert unsupported("He won the 100m final", race) == []  # 100m is also 100 metres
+    money = prepare(Document("money", "The club paid £61bn for the land."))
+    assert unsupported("Club pays £61 billion", money) == []
+    assert unsupported("Club pays $61bn", money) == ["$61bn"]
+
+
+@pytest.mark.parametrize(
+    "output",
+    ["US media giant", "U.S. media giant", "United States firm", "UK firm", "British club", "Welsh club", "Wales club"],
+)
+def test_places_and_demonyms_are_one_fact(output: str) -> None:
+    assert flags(output) == []
+
+
+def test_a_place_supports_only_what_contains_it() -> None:
+    assert flags("English club") == ["English"]  # Wales is in the UK, not in England
+    pronoun = prepare(Document("pronoun", "They told us the plan would work."))
+    assert unsupported("US plan will work", pronoun) == ["US"]  # the pronoun is no country
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "PM Blair meets club",  # a table of abbreviations
+        "Sat deal for TimeWarner",
+        "SEC analysts see deal",  # initials of a name the source spells out
+        "RBS staff see deal",
+        "Man Utd meet Blair",  # contractions of a longer name
+        "Mertesacker meets Blair",  # a surname of a full name
+        "Sir Tony Blair meets club",  # honorifics
+    ],
+)
+def test_abbreviations_and_shorter_forms_of_names(output: str) -> None:
+    assert flags(output) == []
+
+
+def test_possessives_plurals_and_hyphens() -> None:
+    assert flags("Germany's rule") == []
+    assert flags("German rule") == []
+    assert flags("Ennis-Hill wins") == []
+    assert flags("Ex-Boeing boss quits") == []
+    assert flags("Ex-Airbus boss quits") == ["Ex-Airbus"]
+
+
+def test_capitals_that_mark_only_a_sentence_start() -> None:
+    assert flags("Mixed news for Germans") == []  # "mixed" is in the source
+    assert flags("Rosy news for Germans") == []  # an ordinary word, not a name
+    assert flags("Airbus news for Germans") == ["Airbus"]  # a name at the start is still a name
+    assert flags("CLICK HERE for more") == []  # shouting, not an acronym
+
+
+def test_quotations() -> None:
+    assert flags('He called it "a fair price for the shareholders"') == []  # trimmed
+    assert flags("He called the 'totting up' rule mixed news") == []  # hyphenation
+    assert flags('"We will not sell film unit."') == []  # plurals
+    assert flags('"We will sell the film units."') == ['"We will sell the film units."']  # a negation left out
+    assert flags('He called it "a fair price for all the traders"') == ['"a fair price for all the traders"']
+
+
+def test_headline_claims_in_single_quotes() -> None:
+    assert flags("Firm 'will not sell film units'") == []  # a reported claim, not verbatim
+    assert flags("Firm 'will sell film units'") == ["'will sell film units'"]  # but its negation must hold
+    assert flags("Firm 'to buy rival studio'") == ["'to buy rival studio'"]
+
+
+def test_treebank_tokenised_output_is_read_as_text() -> None:
+    assert flags("TimeWarner 's profits rose 76 % to $ 1.13 bn .") == []
+    assert flags("He called it `` a fair price for all the shareholders '' .") == []
+
+
+def test_the_source_index_is_built_once_per_prepared_document() -> None:
+    document = prepare(Document("once", "Ana Lopez said profits rose 12%."))
+    assert unsupported("Lopez: profits up 12%", document) == []
+    index = document.cache["faithfulness"]
+    assert unsupported("Profits up 12%, Lopez says", document) == []
+    assert document.cache["faithfulness"] is index
+    assert unsupported("Lopez: profits up 12%", "Ana Lopez said profits rose 12%.") == []  # a plain string works too
+
+
+# --- injected errors ----------------------------------------------------------------
+
+DOCUMENTS = [
+    prepare(Document(doc_id, text))
+    for doc_id, text in [
+        (
+            "council",
+            "The city council approved a budget of 4.5 million pounds on Tuesday. Mayor Jane Smith said the "
+            'plan was "a victory for every family in the city". Opponents in Leeds said 300 roads would suffer.',
+        ),
+        (
+            "football",
+            "Striker Marcus Rashford scored twice as Manchester United beat Aston Villa 3-1 at Old Trafford. "
+            'Manager Erik ten Hag said the team "did not give up at any point". The crowd of 73,000 cheered.',
+        ),
+        (
+            "science",
+            "Researchers at the University of Oslo found 12 new species of beetle in Norway. Professor Ingrid "
+            'Berg said the find was "a surprise to the whole team". The study took seven years.',
+        ),
+    ]
+]
+
+
+def test_corruptions_change_one_fact_of_each_kind() -> None:
+    made = corruptions(DOCUMENTS, seed=0)
+    assert {(c.doc_id, c.kind) for c in made} == {(d.id, k) for d in DOCUMENTS for k in KINDS}
+    sources = {d.id: d for d in DOCUMENTS}
+    for corruption in made:
+        source = sources[corruption.doc_id]
+        assert corruption.original in [s.text for s in source.sentences]
+        assert corruption.corrupted == corruption.original.replace(corruption.before, corruption.after, 1)
+        assert corruption.before != corruption.after
+        if corruption.kind == "name":
+            assert all(word not in source.text for word in corruption.after.split())
+
+
+def test_corruptions_are_fixed_by_the_seed() -> None:
+    assert corruptions(DOCUMENTS, seed=3) == corruptions(DOCUMENTS, seed=3)
+    assert corruptions(DOCUMENTS[::-1], seed=3) == sorted(
+        corruptions(DOCUMENTS, seed=3), key=lambda c: [d.id for d in DOCUMENTS[::-1]].index(c.doc_id)
+    )
+    assert corruptions(DOCUMENTS, seed=3) != corruptions(DOCUMENTS, seed=4)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_guard_catches_each_kind_of_injected_error(seed: int) -> None:
+    sources = {d.id: d for d in DOCUMENTS}
+    for corruption in corruptions(DOCUMENTS, seed=seed):
+        source = sources[corruption.doc_id]
+        assert unsupported(corruption.original, source) == []
+        assert unsupported(corruption.corrupted, source) != [], corruption
+
+
+def test_each_misquote_is_caught() -> None:
+    source = DOCUMENTS[1]
+    assert unsupported('He said the team "did not give up at any point".', source) == []
+    for misquote in ("did give up at any point", "did not let up at any point", "never lost faith in the plan"):
+        assert unsupported(f'He said the team "{misquote}".', source) == [f'"{misquote}"']
+
+
+# --- measured on the evaluation data ------------------------------------------------
+
+
+def eval_file(name: str) -> Path:
+    path = EVAL_DIR / name
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    return path
+
+
+@pytest.mark.slow
+def test_rates_on_real_titles_and_articles() -> None:
+    result = faithfulness_rates(eval_file("bbc_headlines_dev.jsonl"), limit=200)
+    assert result["reference_field"] == "title" and result["rows"] == 200
+    # Regression bounds well inside what the guard measures (see bench/REPORT.md).
+    assert result["false_positive"]["rate"] <= 0.10
+    assert result["original_flagged"] == 0  # a sentence of the source is never flagged against it
+    assert result["recall"]["number"]["rate"] >= 0.9
+    assert result["recall"]["name"]["rate"] >= 0.9
+    assert result["recall"]["quote"]["rate"] >= 0.8
+
+
+def test_eval_task_faithfulness(tmp_path: Path) -> None:
+    rows = [
+        {"id": d.id, "article": d.text, "reference": d.sentences[0].text, "title": "Unrelated Zanzibar title"}
+        for d in DOCUMENTS
+    ]
+    (tmp_path / "data").mkdir()
+    data = tmp_path / "data" / "mine.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    per_doc = tmp_path / "per_doc.jsonl"
+    run = CliRunner().invoke(
+        cli.tools, ["eval", str(data), "--task", "faithfulness", "--json", "--per-doc", str(per_doc)]
+    )
+    assert run.exit_code == 0, run.output
+    result = json.loads(run.stdout)["mine.jsonl"]
+    assert result["reference_field"] == "reference"
+    assert result["false_positive"] == {"rate": 0.0, "flagged": 0, "ci95": [0.0, 0.0]}
+    assert {k: v["total"] for k, v in result["recall"].items()} == {"number": 3, "name": 3, "quote": 3}
+    assert "task:faithfulness" in result["signature"] and "data:mine.jsonl:3:sha256=" in result["signature"]
+    records = [json.loads(line) for line in per_doc.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["council", "football", "science"] and len(records[0]["corruptions"]) == 3
+
+    titled = CliRunner().invoke(
+        cli.tools, ["eval", str(tmp_path / "data"), "--task", "faithfulness", "--reference-field", "title"]
+    )
+    assert titled.exit_code == 0, titled.output
+    assert "mine.jsonl  title" in titled.stdout and "100.0%" in titled.stdout  # every made-up title is flagged
+
+    missing = CliRunner().invoke(cli.tools, ["eval", str(tmp_path / "nope"), "--task", "faithfulness"])
+    assert missing.exit_code == 2 and "no such file or folder" in missing.output
