@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from summarize import aliases
-from summarize.prepare import STOPWORDS, stem, words
+from summarize.faithfulness import base_form
+from summarize.prepare import STOPWORDS, words
 from summarize.quantities import Quantity, quantities
 from summarize.schema import Prepared
 
@@ -87,10 +88,10 @@ class _Article:
 @lru_cache(maxsize=65536)
 def _forms(word: str) -> frozenset[str]:
     """A word folded as the guard may compare it: lower case, no dots or
-    possessive, whole, in hyphen parts, and stemmed."""
+    possessive, whole, in hyphen parts, and in its base form."""
     key = word.lower().replace(".", "").removesuffix("'s").rstrip("'")
     parts = {key, *key.split("-")}
-    return frozenset(parts | {stem(p) for p in parts})
+    return frozenset(parts | {base_form(p) for p in parts})
 
 
 def _article(source: Prepared) -> _Article:

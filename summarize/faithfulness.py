@@ -40,7 +40,7 @@ from summarize.prepare import STOPWORDS, normalize, prepare, split_sentences, st
 from summarize.quantities import Quantity, quantities, supports
 from summarize.schema import Document, Prepared
 
-__all__ = ["unsupported"]
+__all__ = ["base_form", "unsupported"]
 
 # Small words that may sit inside a name: "Bank of England", "Vincent van Gogh".
 _CONNECTORS = frozenset("of de del della van von der den da di du la le al el bin ibn y & and".split())
@@ -82,7 +82,25 @@ def _fold(word: str) -> str:
 
 def _stems(key: str) -> list[str]:
     """The stems of a folded word, a hyphenated one by its parts ("totting-up")."""
-    return [stem(part) for part in key.split("-") if part]
+    return [base_form(part) for part in key.split("-") if part]
+
+
+# Which lemma stands for a word with several: "leaves" is "leave" before "leaf".
+_LEMMA_ORDER = ("VERB", "NOUN", "ADJ", "ADV", "AUX", "PROPN")
+
+
+@lru_cache(maxsize=65536)
+def base_form(key: str) -> str:
+    """One base form of a folded word, the same for its inflections: its
+    lemma where lemminflect knows it ("downsized", "stronger", "children"),
+    else a light stem ("Germans")."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(key)
+    for pos in _LEMMA_ORDER:
+        if pos in lemmas:
+            return lemmas[pos][0].lower()
+    return stem(key)
 
 
 @lru_cache(maxsize=65536)
@@ -160,10 +178,17 @@ def _build(text: str, tokens: Sequence[str], sentences: Iterable[str]) -> _Index
             keys.add("".join(_fold(w) for w in run))  # "Time Warner" = "TimeWarner"
         run.clear()
 
+    end = 0
     for i, token in enumerate(tokens):
+        start = text.find(token, end)
+        if start < 0:  # not found as written: keep going from where we are
+            start = end
+        elif text[end:start].strip():
+            close_run()  # punctuation ends a name: "Los Angeles. France's Mauresmo"
+        end = start + len(token)
         key = _fold(token)
         stems.extend(_stems(key))
-        keys.update((key, stem(key)))
+        keys.update((key, base_form(key)))
         if "-" in key:
             keys.update(key.split("-"))
             keys.add(key.replace("-", ""))
@@ -250,7 +275,7 @@ def _contraction(short: str, long: str) -> bool:
 
 def _abbreviation_supported(key: str, index: _Index) -> bool:
     expansions = aliases.ABBREVIATIONS.get(key, ())
-    return any(" " + " ".join(stem(w) for w in e.split()) + " " in index.phrase for e in expansions)
+    return any(" " + " ".join(base_form(w) for w in e.split()) + " " in index.phrase for e in expansions)
 
 
 def _word_supported(word: str, index: _Index, abbreviated: bool) -> bool:
@@ -261,7 +286,7 @@ def _word_supported(word: str, index: _Index, abbreviated: bool) -> bool:
         if {key, plain} & (index.capitals | index.initials):
             return True
         return _abbreviation_supported(key, index)
-    if key in index.keys or stem(key) in index.keys:
+    if key in index.keys or base_form(key) in index.keys:
         return True
     if len(key) == 1:
         return key in index.names  # an initial: "George W Bush"
@@ -355,8 +380,8 @@ def _span_unsupported(span: list[_Word], index: _Index) -> list[str]:
                 i += length
                 break
         else:
-            if _fold(word.text) in _HONORIFICS:
-                pass  # "Sir Bobby Robson" is Bobby Robson
+            if _fold(word.text) in _HONORIFICS or _fold(word.text) in STOPWORDS:
+                pass  # "Sir Bobby Robson" is Bobby Robson; "An", "Where" name nothing alone
             elif not _word_supported(word.text, index, word.text.endswith(".")):
                 status[i] = (word.loose or _is_acronym(word.text)) and _ordinary(word.text)
             i += 1
@@ -438,6 +463,15 @@ def _lemmas(word: str) -> set[str]:
     return {key} | {lemma.lower() for lemmas in getAllLemmas(key).values() for lemma in lemmas}
 
 
+def _claim_word_found(word: str, index: _Index) -> bool:
+    assert index.lemmas is not None
+    key = _fold(word)
+    if _lemmas(key) & index.lemmas or base_form(key) in index.keys:
+        return True
+    parts = [p for p in key.split("-") if p]
+    return len(parts) > 1 and all(_claim_word_found(p, index) for p in parts)
+
+
 def _claim_supported(claim: str, index: _Index) -> bool:
     """Whether a headline's single-quoted claim is about what the source says.
 
@@ -447,10 +481,12 @@ def _claim_supported(claim: str, index: _Index) -> bool:
     other words, as lemmas ("left" is "leave"), must be the source's, and
     what it negates the source must negate.
     """
+    if _quote_supported(claim, index):
+        return True
     if index.lemmas is None:
         index.lemmas = {lemma for key in index.keys for lemma in _lemmas(key)}
     content = [w for w in _WORD.findall(claim) if _fold(w) not in STOPWORDS]
-    found = sum(bool(_lemmas(w) & index.lemmas) for w in content)
+    found = sum(_claim_word_found(w, index) for w in content)
     stems = [s for w in _WORD.findall(claim) for s in _stems(_fold(w))]
     return 2 * found >= len(content) > 0 and _polarity_kept(
         stems,
