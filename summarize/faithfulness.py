@@ -325,7 +325,7 @@ def _output_words(text: str) -> list[list[_Word]]:
             found.append(_Word(word, loose, joined))
             end = match.end()
         long_words = [w for w in found if not w.loose and len(w.text) > 3 and w.text.isalpha()]
-        if len(long_words) >= 3 and sum(_is_capitalised(w.text) for w in long_words) >= 0.8 * len(long_words):
+        if len(long_words) >= 3 and all(_is_capitalised(w.text) for w in long_words):
             for word in found:  # A Title Case Headline
                 word.loose = True
         sentences.append(found)
