@@ -210,15 +210,20 @@ def _pick(rng: random.Random, pool: Sequence[tuple[str, str]], article: _Article
     return ""
 
 
+def _replaces(old: str, article: _Article, width: int | None = None) -> Callable[[str], bool]:
+    """Whether a name may stand for `old`: another, foreign to the article, `width` words long if given."""
+    return lambda new: new != old and (width is None or len(new.split()) == width) and _foreign(new, article)
+
+
 def _name(rng: random.Random, article: _Article, pool: Sequence[tuple[str, str]]) -> Corruption | None:
     candidates = list(article.names)
     rng.shuffle(candidates)
     for sentence, start, end in candidates[:_TRIES] if pool else ():
         old = sentence[start:end]
         width = len(old.split())
-        new = _pick(
-            rng, pool, article, lambda n, o=old, w=width: n != o and len(n.split()) == w and _foreign(n, article)
-        ) or _pick(rng, pool, article, lambda n, o=old: n != o and _foreign(n, article))
+        new = _pick(rng, pool, article, _replaces(old, article, width)) or _pick(
+            rng, pool, article, _replaces(old, article)
+        )
         if new:
             corrupted = sentence[:start] + new + sentence[end:]
             return Corruption(article.id, "name", "name", sentence, corrupted, old, new)

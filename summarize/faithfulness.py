@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from summarize import aliases
 from summarize.prepare import STOPWORDS, normalize, prepare, split_sentences, stem, words
@@ -43,7 +43,7 @@ from summarize.schema import Document, Prepared
 __all__ = ["base_form", "unsupported"]
 
 # Small words that may sit inside a name: "Bank of England", "Vincent van Gogh".
-_CONNECTORS = frozenset("of de del della van von der den da di du la le al el bin ibn y & and".split())
+_CONNECTORS = frozenset("of de des del della van von der den da di du la le al el bin ibn y & and".split())
 # Initials skip these ("Royal Bank of Scotland" is RBS).
 _INITIALS_SKIP = frozenset("of and the for & de van von der".split())
 _QUOTE = re.compile(r"(?<!\w)([\"'])(?=\S)(.+?)(?<=\S)\1(?!\w)")
@@ -217,10 +217,10 @@ def _build(text: str, tokens: Sequence[str], sentences: Iterable[str]) -> _Index
     close_run()
     sentence_stems: list[dict[str, set[bool]]] = []
     for sentence in sentences:
-        found = [s for w in words(sentence) for s in _stems(_fold(w))]
+        sentence_tokens = [s for w in words(sentence) for s in _stems(_fold(w))]
         polarity: dict[str, set[bool]] = {}
-        for at, item in enumerate(found):
-            polarity.setdefault(item, set()).add(_negated(found, at))
+        for at, item in enumerate(sentence_tokens):
+            polarity.setdefault(item, set()).add(_negated(sentence_tokens, at))
         sentence_stems.append(polarity)
     positions: dict[str, list[int]] = {}
     for at, item in enumerate(stems):
@@ -326,8 +326,8 @@ def _output_words(text: str) -> list[list[_Word]]:
             end = match.end()
         long_words = [w for w in found if not w.loose and len(w.text) > 3 and w.text.isalpha()]
         if len(long_words) >= 3 and all(_is_capitalised(w.text) for w in long_words):
-            for word in found:  # A Title Case Headline
-                word.loose = True
+            for each in found:  # A Title Case Headline
+                each.loose = True
         sentences.append(found)
     return sentences
 
@@ -443,11 +443,14 @@ def _quote_supported(quote: str, index: _Index) -> bool:
         for sentence in index.sentences[max(0, number - 1) : number + 2]:
             for item, polarity in sentence.items():
                 window.setdefault(item, set()).update(polarity)
-        if needed <= window.keys() and all(
-            _polarity_kept(f, lambda token, negated, w=window: negated in w[token]) for f in fragments
-        ):
+        if needed <= window.keys() and all(_polarity_kept(f, _within(window)) for f in fragments):
             return True
     return False
+
+
+def _within(window: dict[str, set[bool]]) -> Callable[[str, bool], bool]:
+    """Whether a word stands in `window` negated (or not) as asked."""
+    return lambda token, negated: negated in window[token]
 
 
 def _is_headline(text: str) -> bool:
@@ -488,12 +491,12 @@ def _claim_supported(claim: str, index: _Index) -> bool:
     content = [w for w in _WORD.findall(claim) if _fold(w) not in STOPWORDS]
     found = sum(_claim_word_found(w, index) for w in content)
     stems = [s for w in _WORD.findall(claim) for s in _stems(_fold(w))]
-    return 2 * found >= len(content) > 0 and _polarity_kept(
-        stems,
-        lambda token, negated: (
-            token not in index.positions or any(_negated(index.tokens, p) == negated for p in index.positions[token])
-        ),
-    )
+    return 2 * found >= len(content) > 0 and _polarity_kept(stems, partial(_anywhere, index))
+
+
+def _anywhere(index: _Index, token: str, negated: bool) -> bool:
+    """Whether the source has `token` negated (or not) as asked, or lacks it."""
+    return token not in index.positions or any(_negated(index.tokens, p) == negated for p in index.positions[token])
 
 
 def _number_unsupported(claim: Quantity, text: str, index: _Index) -> bool:
