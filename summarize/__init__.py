@@ -24,6 +24,7 @@ def __getattr__(name: str) -> Any:
         return getattr(summarizer, name)
     raise AttributeError(f"module 'summarize' has no attribute {name!r}")
 
+
 __all__ = [
     "CallSettings",
     "Document",

@@ -8,6 +8,7 @@ minister". They hold general knowledge only, never text from any dataset.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 # One place a line: "key: form, form, ... > broader key, ...". A form in
@@ -266,6 +267,19 @@ def _parse_places() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]
 _EXACT, _FOLDED, _BROADER = _parse_places()
 # The longest place form, in words: how far a lookup needs to look ahead.
 PLACE_MAX_WORDS = max(len(form.split()) for form in [*_EXACT, *_FOLDED])
+# The first words of places of several words ("united", "new"): only these need a look ahead.
+_STARTS = frozenset(form.split()[0].lower() for form in [*_EXACT, *_FOLDED] if " " in form)
+
+
+def place_length(words: Sequence[str], at: int) -> tuple[int, frozenset[str]]:
+    """The longest place that starts at `words[at]`: (its length in words, its keys), or (0, empty)."""
+    longest = min(PLACE_MAX_WORDS, len(words) - at) if _key(words[at]).lower() in _STARTS else 1
+    for length in range(longest, 0, -1):
+        found = place(tuple(words[at : at + length]))
+        if found:
+            return length, found
+    return 0, frozenset()
+
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     key.strip(): tuple(v.strip() for v in value.split(","))

@@ -72,6 +72,7 @@ _HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame lord lady prof rev".split
 _NEGATIONS = frozenset("not no never nothing nobody none neither nor n't cannot without".split())
 
 
+@lru_cache(maxsize=65536)
 def _fold(word: str) -> str:
     """The comparison key of a word: lower case, no dots, no possessive."""
     word = word.lower().replace(".", "")
@@ -80,9 +81,10 @@ def _fold(word: str) -> str:
     return word.rstrip("'")
 
 
-def _stems(key: str) -> list[str]:
-    """The stems of a folded word, a hyphenated one by its parts ("totting-up")."""
-    return [base_form(part) for part in key.split("-") if part]
+@lru_cache(maxsize=65536)
+def _stems(key: str) -> tuple[str, ...]:
+    """The base forms of a folded word, a hyphenated one by its parts ("totting-up")."""
+    return tuple(base_form(part) for part in key.split("-") if part)
 
 
 # Which lemma stands for a word with several: "leaves" is "leave" before "leaf".
@@ -197,11 +199,7 @@ def _build(text: str, tokens: Sequence[str], sentences: Iterable[str]) -> _Index
             if _is_acronym(token) and key.endswith("s"):
                 capitals.add(key[:-1])  # "MPs"
             names.setdefault(key[:1], set()).add(key)
-            for length in range(min(aliases.PLACE_MAX_WORDS, len(tokens) - i), 0, -1):
-                found = aliases.place(tuple(tokens[i : i + length]))
-                if found:
-                    places.update(found)
-                    break
+            places.update(aliases.place_length(tokens, i)[1])
             run.append(token)
         elif run and token.lower() in _CONNECTORS:
             run.append(token)
@@ -372,13 +370,11 @@ def _span_unsupported(span: list[_Word], index: _Index) -> list[str]:
         if not _is_capitalised(word.text):  # a connector
             i += 1
             continue
-        for length in range(min(aliases.PLACE_MAX_WORDS, len(span) - i), 0, -1):
-            found = aliases.place(tuple(texts[i : i + length]))
-            if found:
-                ok = bool(found & index.places) or all(_word_supported(t, index, False) for t in texts[i : i + length])
-                status[i : i + length] = [ok] * length
-                i += length
-                break
+        length, found = aliases.place_length(texts, i)
+        if length:
+            ok = bool(found & index.places) or all(_word_supported(t, index, False) for t in texts[i : i + length])
+            status[i : i + length] = [ok] * length
+            i += length
         else:
             if _fold(word.text) in _HONORIFICS or _fold(word.text) in STOPWORDS:
                 pass  # "Sir Bobby Robson" is Bobby Robson; "An", "Where" name nothing alone
@@ -459,11 +455,12 @@ def _is_headline(text: str) -> bool:
     return short and text.rstrip("\"')] ")[-1:] not in (".", "!", "?")
 
 
-def _lemmas(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _lemmas(word: str) -> frozenset[str]:
     from lemminflect import getAllLemmas
 
     key = _fold(word)
-    return {key} | {lemma.lower() for lemmas in getAllLemmas(key).values() for lemma in lemmas}
+    return frozenset({key} | {lemma.lower() for lemmas in getAllLemmas(key).values() for lemma in lemmas})
 
 
 def _claim_word_found(word: str, index: _Index) -> bool:
