@@ -279,3 +279,20 @@ def test_eval_task_faithfulness(tmp_path: Path) -> None:
 
     missing = CliRunner().invoke(cli.tools, ["eval", str(tmp_path / "nope"), "--task", "faithfulness"])
     assert missing.exit_code == 2 and "no such file or folder" in missing.output
+
+
+def test_any_text_gets_a_list_never_an_exception() -> None:
+    import random
+    import string
+
+    rng = random.Random(0)
+    alphabet = string.printable + "£€¥₹“”‘’—–…éßİ東京"
+    sources = [
+        prepare(Document("empty", "")),
+        ARTICLE,
+        prepare(Document("cjk", "東京は日本の首都です。人口は1400万人。")),
+    ]
+    for _ in range(300):
+        output = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        for source in sources:
+            assert isinstance(unsupported(output, source), list)
