@@ -1,0 +1,412 @@
+"""What an editor would send back: the defects of a headline or a paragraph.
+
+Each rule is a pure function of the output (and, for some, of the source),
+and returns the offending text, or nothing. `headline_defects` and
+`paragraph_defects` run them all and name each finding by its kind, so that
+`summarize eval` can report a rate per kind next to ROUGE.
+
+Headline kinds: bad_end, unbalanced, pronoun_start, foreign_word, no_verb,
+broken_grammar, too_long, boilerplate. Paragraph kinds: unfinished, unbalanced, near_duplicate,
+boilerplate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from summarize.grammar import AUXILIARIES, has_verb, verb_forms
+from summarize.prepare import STOPWORDS, normalize, split_sentences, strip_dateline, words
+
+HEADLINE_KINDS: tuple[str, ...] = (
+    "bad_end",
+    "unbalanced",
+    "pronoun_start",
+    "foreign_word",
+    "no_verb",
+    "broken_grammar",
+    "too_long",
+    "boilerplate",
+)
+PARAGRAPH_KINDS: tuple[str, ...] = ("unfinished", "unbalanced", "near_duplicate", "boilerplate")
+
+# Words a headline must not end on: articles, determiners, prepositions,
+# conjunctions, pronouns that want a noun, and the verbs of reporting.
+FUNCTION_WORDS = frozenset(
+    """a an the this that these those his her its their our my your some any no every each another which who whom
+    whose what where when while whether of to in on at by for with from as into onto over under about against
+    between through during after before since until than via amid among without within across towards toward
+    per like including and or but nor so yet if because although though unless""".split()
+)
+REPORTING_VERBS = frozenset(
+    """said says say told tells added adds claimed claims confirmed confirms revealed reveals announced announces
+    insisted insists warned warns admitted admits explained explains believes believed stated states according
+    reported reports suggested suggests""".split()
+)
+NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred dozen""".split()
+)
+PRONOUNS = frozenset("he she it they we i you him them his its their our my your".split())
+# "This" and its kin start a headline badly only as a pronoun: "This is ...".
+_DEMONSTRATIVES = frozenset("this that these those".split())
+# Headline style writes "X to visit" for "X will visit": the one word a
+# headline may hold that its source need not.
+HEADLINE_STYLE_WORDS = frozenset({"to"})
+_BARE_NUMBER = re.compile(r"^\d[\d,.]*$")
+_CONTRACTION = re.compile(r"'(?:s|re|ll|ve|d|m)$", re.IGNORECASE)
+_EDGE = re.compile(r"^[^\w'$£€]+|[^\w%']+$")
+
+# Boilerplate that news pages put around an article.
+BOILERPLATE = (
+    ("byline", re.compile(r"^By\s+(?:\.\s+)?[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){1,3}\s*(?:\.|$|,|\bfor\b)")),
+    ("byline", re.compile(r"\b(?:PUBLISHED|UPDATED|Last updated)\s*:", re.IGNORECASE)),
+    ("dateline", re.compile(r"^[A-Z][A-Z.'\- ]{1,30}(?:,\s*[A-Z][A-Za-z.\- ]{1,30})?\s*\([^)]{1,30}\)\s*(?:--|-)")),
+    ("dateline", re.compile(r"^\((?:CNN|Reuters|AP|AFP|PA|UPI|Bloomberg)\)")),
+    ("scroll prompt", re.compile(r"\bscroll (?:down|up)\b", re.IGNORECASE)),
+    ("click prompt", re.compile(r"\bclick (?:here|through)\b", re.IGNORECASE)),
+    ("media notice", re.compile(r"\bmedia playback is (?:not |un)supported\b", re.IGNORECASE)),
+    (
+        "photo credit",
+        re.compile(
+            r"\((?:[^()]{0,40}/)?(?:photo|picture|image|pic|credit|file)s?\b[^()]{0,60}\)"
+            r"|\b(?:photo|picture|image|pic)s?(?: credit)?\s*:\s*[A-Z]"
+            r"|\b(?:Getty Images|AFP/Getty|Shutterstock|Rex Features|AP Photo)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Defect:
+    """One finding: its kind (one of the *_KINDS) and the text that shows it."""
+
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
+@dataclass
+class Source:
+    """What the headline rules need of the article, computed once.
+
+    Attributes:
+      sentences: the article's sentences, normalised.
+      tokens: every word of the article, lower-cased, with the pieces of its
+        hyphenated and apostrophised words ("quarter-finals" gives
+        "quarter-finals", "quarter" and "finals").
+    """
+
+    sentences: list[str]
+    tokens: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, text: str) -> Source:
+        """Indexes an article's text."""
+        normal = normalize(text)
+        tokens: set[str] = set()
+        for word in words(normal):
+            lower = word.lower()
+            tokens.add(lower)
+            tokens.update(re.split(r"['\-.]", lower))
+        return cls([strip_dateline(s) for s in split_sentences(normal)], frozenset(tokens))
+
+
+def _bare(token: str) -> str:
+    return _EDGE.sub("", token)
+
+
+def bad_end(headline: str) -> str | None:
+    """A headline must end on a word that completes it.
+
+    Flags an ending on a function word, a bare number (a score such as
+    "6-1" is not bare), a dash, a conjunction, a preposition, an auxiliary or
+    a verb of reporting in the active ("police said", not "to be told").
+
+    Example: "Gary Locke to be confirmed as Kilmarnock's manager - exactly eight"
+    ends on the bare number "eight".
+    """
+    tokens = headline.split()
+    if not tokens:
+        return None
+    last = tokens[-1]
+    if last.endswith(("-", ",", ";", ":")) or last in {"-", "--"}:
+        return f"ends on {last!r}"
+    word = _bare(last).lower()
+    before = _bare(tokens[-2]).lower() if len(tokens) > 1 else ""
+    passive = before in AUXILIARIES  # "story to be told" is whole
+    if word in FUNCTION_WORDS or word in AUXILIARIES or (word in REPORTING_VERBS and not passive):
+        return f"ends on {word!r}"
+    if word in NUMBER_WORDS or _BARE_NUMBER.match(word):
+        return f"ends on the bare number {word!r}"
+    return None
+
+
+def _single_quotes(text: str) -> tuple[int, int, int]:
+    """Counts opening, closing and maybe-closing (after an s: "fans'") single quotes."""
+    opening = len(re.findall(r"(?:^|(?<=[\s(\[\"]))'(?=\w)", text))
+    closing = len(re.findall(r"(?<=[^\s's(\[])'(?=[\s.,;:!?)\]\"]|$)", text))
+    maybe = len(re.findall(r"(?<=s)'(?=[\s.,;:!?)\]\"]|$)", text))
+    return opening, closing, maybe
+
+
+def unbalanced(text: str) -> str | None:
+    """Quotation marks and brackets must pair up.
+
+    Double quotes must be even; single quotes that open a word must be
+    closed, where "fans'" may close one or be a possessive; each "(" and
+    "[" must be closed.
+
+    Example: 'Ferguson called the rivalry with Arsenal "bitter' has an
+    unclosed quote.
+    """
+    if text.count('"') % 2:
+        return "unpaired double quote"
+    opening, closing, maybe = _single_quotes(text)
+    if closing > opening or opening > closing + maybe:
+        return "unpaired single quote"
+    for left, right in ("()", "[]"):
+        if text.count(left) != text.count(right):
+            return f"unpaired {left}{right}"
+    return None
+
+
+def pronoun_start(headline: str) -> str | None:
+    """A headline must not open on a pronoun whose person the reader cannot know.
+
+    Flags a personal or possessive pronoun ("It", "She's", "Their"), and
+    "This" or its kin when a verb follows ("This is ...").
+
+    Example: "It was pretty impressive".
+    """
+    tokens = [_bare(t).lower() for t in headline.split()]
+    if not tokens:
+        return None
+    first = _CONTRACTION.sub("", tokens[0])
+    if first in PRONOUNS:
+        return f"starts with {first!r}"
+    if first in _DEMONSTRATIVES and (len(tokens) == 1 or tokens[1] in AUXILIARIES):
+        return f"starts with {first!r}"
+    return None
+
+
+def foreign_words(headline: str, source: Source) -> list[str]:
+    """Every word of a headline must be a word of its source.
+
+    A headline word counts when it is a whole source word or a piece of a
+    hyphenated or apostrophised one, case aside; "to" for "will" is allowed.
+    A word glued from two (a cut inside "2015-16" or "quarter-finals") is not.
+
+    Example: "Prison Link Cymru had 1,099 referrals-16" from "... 1,099
+    referrals in 2015-16" flags "referrals-16".
+    """
+    return [
+        word
+        for word in words(normalize(headline))
+        if word.lower() not in source.tokens and word.lower() not in HEADLINE_STYLE_WORDS
+    ]
+
+
+def _overlap(a: Iterable[str], b: Iterable[str]) -> int:
+    return len({w.lower() for w in a} & {w.lower() for w in b})
+
+
+def no_verb(headline: str, source: Source) -> str | None:
+    """A headline needs a verb when the sentence it came from had one.
+
+    The source sentence is the one sharing the most words with the headline;
+    verbs are found by `summarize.grammar.verb_positions` (a verb of a "who"
+    clause does not count).
+
+    Example: "Black cat who fell sick", from "A black cat who fell sick was
+    nursed back to health by ...".
+    """
+    if has_verb(headline):
+        return None
+    head = words(headline)
+    if not head or not source.sentences:
+        return None
+    best = max(source.sentences, key=lambda s: _overlap(head, words(s)))
+    return "no verb" if has_verb(best) else None
+
+
+_SUBJECT_PRONOUNS = frozenset("he she it they we i".split())
+_MODALS = frozenset("to will would can could may might must shall should do does did".split())
+
+
+def broken_grammar(headline: str) -> str | None:
+    """The traces of a deletion or rewrite gone wrong inside a clause.
+
+    Flags a subject pronoun followed by "to" (the "will" -> "to" rewrite
+    applied to a reported clause) and a modal, "do" or "to" followed by a
+    word that can only be a past tense (an auxiliary dropped before it).
+
+    Examples: "Authorities said they to seize land"; "Tindall wouldn't moved
+    any quicker".
+    """
+    tokens = [_bare(t).lower() for t in headline.split()]
+    for first, second in zip(tokens, tokens[1:], strict=False):
+        if first in _SUBJECT_PRONOUNS and second == "to":
+            return f"{first} {second}"
+        base = first[:-3] if first.endswith("n't") else first
+        if base in _MODALS or first in {"won't", "can't"}:
+            if verb_forms(second) == frozenset({"VBD"}):
+                return f"{first} {second}"
+    return None
+
+
+def too_long(headline: str, max_words: int) -> str | None:
+    """A headline must not exceed `max_words` words.
+
+    Example: a 13-word headline with max_words=12.
+    """
+    count = len(headline.split())
+    return f"{count} words > {max_words}" if count > max_words else None
+
+
+def boilerplate(text: str) -> str | None:
+    """Page furniture is not news: a byline, a dateline, "Scroll down for
+    video", "Click here", a media-player notice or a photo credit.
+
+    Example: "By . Sam Webb . PUBLISHED: 10:02 EST" (a byline);
+    "Blinken arrived in Kiev. (Photo/Reuters)" (a photo credit).
+    """
+    for name, pattern in BOILERPLATE:
+        match = pattern.search(text)
+        if match:
+            return f"{name}: {match.group().strip()!r}"
+    return None
+
+
+def headline_defects(headline: str, source: Source, max_words: int = 12) -> list[Defect]:
+    """Every defect of a headline, by kind (see `HEADLINE_KINDS`).
+
+    Args:
+      headline: the headline to check.
+      source: the article, from `Source.of`.
+      max_words: the headline_words setting it was made under.
+
+    Returns:
+      The defects found, in the order of HEADLINE_KINDS; empty if none.
+    """
+    found = [
+        ("bad_end", bad_end(headline)),
+        ("unbalanced", unbalanced(headline)),
+        ("pronoun_start", pronoun_start(headline)),
+        ("foreign_word", ", ".join(foreign_words(headline, source)) or None),
+        ("no_verb", no_verb(headline, source)),
+        ("broken_grammar", broken_grammar(headline)),
+        ("too_long", too_long(headline, max_words)),
+        ("boilerplate", boilerplate(headline)),
+    ]
+    return [Defect(kind, detail) for kind, detail in found if detail]
+
+
+# A capitalised sentence opener straight after a lower-case word, with no
+# stop between: a caption run into the next sentence ("a colleague The cost").
+_RUN_ON = re.compile(
+    r"\b[a-z][\w'-]*[a-z0-9] (?:The|A|An|He|She|It|They|We|His|Her|Their|But|However|This|These|There|In|On|At|"
+    r"After|When|While|As|If|Mr|Mrs|Ms|Dr)\b(?! [A-Z])"
+)
+_TERMINAL = re.compile(r"(?:[.!?]|\.\.\.)['\")\]]*$")
+# Words after which a capitalised "The"/"A" is the start of a title or name.
+_TITLE_CONTEXT = frozenset(
+    "of the a to in on at by for from with and or called named titled dubbed said told read reads watch "
+    "watched see saw star stars starring film movie show book song album paper newspaper magazine".split()
+)
+
+
+def unfinished(sentence: str) -> str | None:
+    """A paragraph's sentences must each end as a sentence.
+
+    Flags a sentence with no terminal mark, and a caption run into the next
+    sentence: a lower-case word followed, with no stop, by a capitalised
+    sentence opener.
+
+    Example: "Divorced people retire on less than a colleague The cost of
+    divorce is high." (a caption run on).
+    """
+    if not _TERMINAL.search(sentence):
+        return f"no terminal mark: ...{sentence[-40:]!r}"
+    for match in _RUN_ON.finditer(sentence):
+        before = match.group().split(" ")[0].lower()
+        if before not in _TITLE_CONTEXT and before not in STOPWORDS:
+            return f"run-on: {match.group()!r}"
+    return None
+
+
+def _content(sentence: str) -> set[str]:
+    return {w.lower() for w in words(sentence)}
+
+
+def near_duplicates(sentences: list[str], threshold: float = 0.6) -> list[str]:
+    """No sentence may repeat an earlier one.
+
+    Two sentences are near-duplicates when the words they share (case aside)
+    are at least `threshold` of the shorter one's words, three content words
+    among them.
+
+    Example: a caption "Anthony Blinken, US Secretary of State, arrived in
+    Kiev ..." and the lede "US Secretary of State Antony Blinken has arrived
+    in Kiev ..." share 11 of the caption's 18 words.
+    """
+    found: list[str] = []
+    seen: list[set[str]] = []
+    for sentence in sentences:
+        bag = _content(sentence)
+        for earlier in seen:
+            shared = bag & earlier
+            smaller = min(len(bag), len(earlier))
+            if smaller and len(shared) / smaller >= threshold and len(shared - STOPWORDS) >= 3:
+                found.append(sentence[:60])
+                break
+        seen.append(bag)
+    return found
+
+
+def paragraph_defects(paragraph: str) -> list[Defect]:
+    """Every defect of a paragraph, by kind (see `PARAGRAPH_KINDS`).
+
+    Args:
+      paragraph: the paragraph to check.
+
+    Returns:
+      The defects found: one per offending sentence for unfinished and
+      boilerplate, one for the whole paragraph for unbalanced.
+    """
+    sentences = split_sentences(normalize(paragraph))
+    found: list[Defect] = []
+    for sentence in sentences:
+        detail = unfinished(sentence)
+        if detail:
+            found.append(Defect("unfinished", detail))
+    detail = unbalanced(normalize(paragraph))
+    if detail:
+        found.append(Defect("unbalanced", detail))
+    found.extend(Defect("near_duplicate", s) for s in near_duplicates(sentences))
+    for sentence in sentences:
+        detail = boilerplate(sentence)
+        if detail:
+            found.append(Defect("boilerplate", detail))
+    return found
+
+
+def rates(per_doc: list[list[Defect]], kinds: tuple[str, ...]) -> dict[str, float]:
+    """The share of documents with each kind of defect, and with any ("any").
+
+    Args:
+      per_doc: each document's defects.
+      kinds: the kinds to report, in order.
+
+    Returns:
+      {"any": rate, kind: rate, ...}, each in 0..1.
+    """
+    n = max(1, len(per_doc))
+    out = {"any": sum(bool(d) for d in per_doc) / n}
+    for kind in kinds:
+        out[kind] = sum(any(x.kind == kind for x in d) for d in per_doc) / n
+    return out

@@ -1,0 +1,118 @@
+"""Rough parts of speech, enough to tell whether a headline has a verb.
+
+There is no tagger model here. A word's possible verb forms come from
+lemminflect's lexicon (MIT licensed, built from the NIH SPECIALIST lexicon:
+"arrived" can only be a past tense, "plans" a noun or a verb), and a few
+rules of context settle the words that can be either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+AUXILIARIES = frozenset(
+    "is are was were am be been being has have had do does did will would can could may might must shall should "
+    "isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't won't wouldn't can't couldn't "
+    "mustn't shouldn't".split()
+)
+# Words after which a noun, never a verb, comes next.
+_NOUN_CONTEXT = frozenset(
+    "the a an this that these those his her its their our my your some any no every each another "
+    "of in on at for with from by into over about against between through during under after before "
+    "new big top".split()
+)
+# A verb straight after these belongs to a relative clause, not the main one.
+_RELATIVE = frozenset("who which whom whose".split())
+# A verb form that is also a common noun counts only in these forms when the
+# previous word is a content word ("shares rise", "sales boost").
+_FINITE = frozenset({"VBD", "VBZ", "VBN", "VBP"})
+_PLURAL_PRONOUNS = frozenset("they we you i".split())
+_EDGE = re.compile(r"^[^\w']+|[^\w']+$")
+
+
+@lru_cache(maxsize=65536)
+def verb_forms(word: str) -> frozenset[str]:
+    """The Penn Treebank verb tags a word can carry, from the lexicon.
+
+    Example: "arrived" -> {"VBD"}; "cut" -> {"VB", "VBD", "VBN", "VBP"}; "sales" -> {}.
+    """
+    from lemminflect import getAllInflections, getAllLemmas  # 0.4 s to load: only when needed
+
+    w = word.lower()
+    tags: set[str] = set()
+    for lemma in getAllLemmas(w, upos="VERB").get("VERB", ()):
+        for tag, forms in getAllInflections(lemma, upos="VERB").items():
+            if w in forms:
+                tags.add(tag)
+    return frozenset(tags)
+
+
+@lru_cache(maxsize=65536)
+def _also_other(word: str) -> bool:
+    """True when the lexicon also knows the word as a noun or adjective."""
+    from lemminflect import getAllLemmas
+
+    return bool({"NOUN", "ADJ", "PROPN"} & set(getAllLemmas(word.lower())))
+
+
+def _bare(token: str) -> str:
+    return _EDGE.sub("", token)
+
+
+def _acts_as_verb(word: str, tags: frozenset[str], prev: str) -> bool:
+    if not tags & _FINITE:
+        return False  # a bare participle ("capturing") or base form is no clause of its own
+    if not _also_other(word):
+        return True
+    if not prev or prev in _NOUN_CONTEXT:
+        return False
+    plural_before = prev.endswith("s") and not prev.endswith("'s") or prev in _PLURAL_PRONOUNS
+    if tags & {"VBD", "VBN"}:
+        return True  # "talks left", "prices hit"
+    if "VBZ" in tags:
+        return not plural_before  # "firm plans", not "US jobs"
+    return plural_before  # "shares rise", not "drink driving"
+
+
+def verb_positions(tokens: Sequence[str]) -> list[int]:
+    """Indices of the whitespace tokens that act as a main-clause verb.
+
+    Rules: an auxiliary or modal is a verb; a word after "to" that can be a
+    base-form verb is one ("Kilmarnock to confirm ..."); a word that can only
+    be a verb form, not a present participle, is one; a word that can also be
+    a noun ("plans", "boost") is one only after a content word, never after a
+    determiner or preposition, and in the number that word asks for ("shares
+    rise", "firm plans", but "the plans", "US jobs", "black cat"). A verb
+    right after "who" or "which" belongs to a relative clause and does not
+    count, nor does a capitalised word past the first (a name).
+
+    Example: "Black cat who fell sick" -> [] ; "Shares rise on bid talk" -> [1].
+    """
+    found: list[int] = []
+    prev = ""
+    for i, token in enumerate(tokens):
+        word = _bare(token)
+        lower = word.lower()
+        if not word:
+            continue
+        if i > 0 and word[:1].isupper() and lower not in AUXILIARIES:
+            prev = lower
+            continue
+        if prev in _RELATIVE:
+            prev = lower
+            continue
+        if lower in AUXILIARIES or lower.endswith(("n't", "'ll", "'ve", "'re", "'d")):
+            found.append(i)
+        else:
+            tags = verb_forms(lower)
+            if tags and (prev == "to" and "VB" in tags or _acts_as_verb(lower, tags, prev)):
+                found.append(i)
+        prev = lower
+    return found
+
+
+def has_verb(text: str) -> bool:
+    """True when `text` has a main-clause verb (see `verb_positions`)."""
+    return bool(verb_positions(text.split()))

@@ -1,0 +1,191 @@
+"""Each defect rule, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarize.defects import (
+    Defect,
+    Source,
+    bad_end,
+    boilerplate,
+    broken_grammar,
+    foreign_words,
+    headline_defects,
+    near_duplicates,
+    no_verb,
+    paragraph_defects,
+    pronoun_start,
+    rates,
+    too_long,
+    unbalanced,
+    unfinished,
+)
+from summarize.grammar import has_verb, verb_positions
+
+SOURCE = Source.of(
+    "The harbour board will confirm Ann Reyes as its permanent chair on Friday - exactly eight weeks after "
+    "she was asked to step in. The board had 312 complaints in 2019-20 and said the port was 'overstretched'. "
+    "A grey seal who fell ill was nursed back to health by volunteers. "
+    "Reyes lost to Tom Vale in the quarter-finals of the county rowing championship."
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "flagged"),
+    [
+        ("Harbour board to confirm Ann Reyes as chair - exactly eight", True),
+        ("Harbour board had 312 complaints in", True),
+        ("Board had 312 complaints and", True),
+        ("Board says port is overstretched, volunteers said", True),
+        ("Ann Reyes to be confirmed as chair -", True),
+        ("Board had 312", True),
+        ("Harbour board to confirm Ann Reyes as chair", False),
+        ("Rower beat rival 6-1", False),
+        ("Story of the seal to be told", False),
+    ],
+)
+def test_bad_end(headline: str, flagged: bool) -> None:
+    assert (bad_end(headline) is not None) == flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ('Board calls port "overstretched', True),
+        ("Board calls port 'overstretched", True),
+        ("Board calls port 'overstretched'", False),
+        ("Board calls port 'overstretched.'", False),
+        ("Fans' favourite returns", False),
+        ("Reyes's board meets (again", True),
+        ("Reyes's board meets [again]", False),
+    ],
+)
+def test_unbalanced(text: str, flagged: bool) -> None:
+    assert (unbalanced(text) is not None) == flagged
+
+
+@pytest.mark.parametrize(
+    ("headline", "flagged"),
+    [
+        ("It was pretty impressive", True),
+        ("She's been living in Leeds", True),
+        ("Their boat sank", True),
+        ("This is the moment a seal was saved", True),
+        ("This year's rowing final cancelled", False),
+        ("Seal nursed back to health", False),
+    ],
+)
+def test_pronoun_start(headline: str, flagged: bool) -> None:
+    assert (pronoun_start(headline) is not None) == flagged
+
+
+def test_foreign_words_catch_glued_pieces_and_allow_real_ones() -> None:
+    assert foreign_words("Board had 312 complaints-20", SOURCE) == ["complaints-20"]
+    assert foreign_words("Reyes lost to Tom Vale-finals", SOURCE) == ["Vale-finals"]
+    assert foreign_words("Board to confirm Reyes in 2019-20 quarter-finals", SOURCE) == []
+    # An apostrophised word's piece is a word of the source; "to" is headline style.
+    assert foreign_words("Harbour chair to step in", Source.of("The harbour's chair will step in.")) == []
+    assert foreign_words("Harbour board sacks chair", SOURCE) == ["sacks"]
+
+
+def test_no_verb_only_when_the_source_sentence_had_one() -> None:
+    assert no_verb("Grey seal who fell ill", SOURCE) == "no verb"
+    assert no_verb("Grey seal nursed back to health", SOURCE) is None
+    assert no_verb("Ann Reyes", Source.of("Ann Reyes, rower and chair of the board")) is None
+
+
+def test_verb_positions() -> None:
+    assert verb_positions("Shares rise on bid talk".split()) == [1]
+    assert verb_positions("Board to confirm Reyes".split()) == [2]
+    assert verb_positions("Grey seal who fell ill".split()) == []
+    assert not has_verb("Series of images capturing the harbour")
+    assert has_verb("Harbour board sacked its chair")
+
+
+@pytest.mark.parametrize(
+    ("headline", "flagged"),
+    [
+        ("Board said it to seize the port", True),
+        ("Reyes wouldn't moved any quicker", True),
+        ("Volunteers reported to used nets", True),
+        ("Board to seize the port", False),
+        ("Reyes would move quicker", False),
+    ],
+)
+def test_broken_grammar(headline: str, flagged: bool) -> None:
+    assert (broken_grammar(headline) is not None) == flagged
+
+
+def test_too_long() -> None:
+    assert too_long("one two three", 2) == "3 words > 2"
+    assert too_long("one two", 2) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("By . Sam Webb . PUBLISHED: 10:02 EST, 1 May 2014", "byline"),
+        ("By Laura Jones, CNN", "byline"),
+        ("HARBOUR CITY (Reuters) - The board met on Friday.", "dateline"),
+        ("(CNN) -- The board met on Friday.", "dateline"),
+        ("Scroll down for video", "scroll prompt"),
+        ("Click here to read more about the port.", "click prompt"),
+        ("Media playback is not supported on this device", "media notice"),
+        ("Ann Reyes arrived at the harbour. (Photo/Reuters)", "photo credit"),
+        ("The seal rests on the shore. Picture: Harbour Trust", "photo credit"),
+    ],
+)
+def test_boilerplate(text: str, name: str) -> None:
+    found = boilerplate(text)
+    assert found is not None and found.startswith(name)
+
+
+@pytest.mark.parametrize("text", ["By Friday the board had met.", "The board met on Friday.", "Photos show the port."])
+def test_boilerplate_spares_news(text: str) -> None:
+    assert boilerplate(text) is None
+
+
+def test_headline_defects_report_each_kind() -> None:
+    kinds = [d.kind for d in headline_defects("She to confirm the board 'harbour and", SOURCE, 5)]
+    assert kinds == ["bad_end", "unbalanced", "pronoun_start", "broken_grammar", "too_long"]
+    assert headline_defects("Harbour board to confirm Ann Reyes as chair", SOURCE, 12) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        ("Reyes at the harbour last week The board met for an hour.", True),
+        ("The board met for an hour", True),
+        ("The board met for an hour.", False),
+        ('"The board met," she said.', False),
+        ("She said The Times was wrong about the board.", False),
+        ("The film The Harbour opens on Friday.", False),
+    ],
+)
+def test_unfinished(sentence: str, flagged: bool) -> None:
+    assert (unfinished(sentence) is not None) == flagged
+
+
+def test_near_duplicates() -> None:
+    caption = "Ann Reyes, chair of the harbour board, arrived in Portmouth to meet the rowers."
+    lede = "Harbour board chair Anne Reyes has arrived in Portmouth for the first time since the vote on the port."
+    other = "Volunteers nursed a grey seal back to health on the shore of the harbour."
+    assert near_duplicates([caption, lede]) == [lede[:60]]
+    assert near_duplicates([caption, other]) == []
+
+
+def test_paragraph_defects() -> None:
+    bad = (
+        "Ann Reyes at the harbour The board will confirm her as chair on Friday. "
+        "'But I've said all along, it's not about me. Click here for more."
+    )
+    kinds = [d.kind for d in paragraph_defects(bad)]
+    assert kinds == ["unfinished", "unbalanced", "boilerplate"]
+    good = "The board will confirm Ann Reyes as chair on Friday. 'It's not about me,' she said."
+    assert paragraph_defects(good) == []
+
+
+def test_rates() -> None:
+    per_doc = [[Defect("bad_end", "x"), Defect("no_verb", "y")], [], [Defect("no_verb", "z")], []]
+    assert rates(per_doc, ("bad_end", "no_verb")) == {"any": 0.5, "bad_end": 0.25, "no_verb": 0.5}
