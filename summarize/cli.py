@@ -278,7 +278,7 @@ def eval_command(
     config: EngineConfig,
     call: CallSettings,
 ) -> None:
-    """Score a method on a dataset (ROUGE-1/2/Lsum with 95% CIs, lengths, faithfulness),
+    """Score a method on a dataset (ROUGE-1/2/Lsum with 95% CIs, lengths, faithfulness, defect rates),
     or, with --task faithfulness, the guard itself: false positives on human summaries, recall on injected errors."""
     from summarize.evaluate import evaluate
 
@@ -304,6 +304,7 @@ def eval_command(
     lengths = result["length_words"]
     typer.echo(f"{'length':12} {lengths['mean']:7.1f}  p95 {lengths['p95']:.0f} words")
     typer.echo(f"{'unfaithful':12} {100 * result['unfaithful_rate']:6.1f}%  (invented number, name or quote)")
+    _echo_defects(result["defect_rate"])
     typer.echo(f"signature: {result['signature']}")
 
 
@@ -342,6 +343,15 @@ def _faithfulness_eval(
     typer.echo("false pos.: share of human summaries flagged; the rest: share of injected errors caught")
     for result in results.values():
         typer.echo(f"signature: {result['signature']}")
+
+
+def _echo_defects(rates: dict[str, dict[str, float]]) -> None:
+    """The defect table: the share of headlines and of paragraphs with each kind."""
+    typer.echo(f"{'defects':16} {'headline':>8} {'paragraph':>9}")
+    kinds = list(dict.fromkeys([*rates["headline"], *rates["paragraph"]]))
+    for kind in kinds:
+        cells = [f"{100 * rates[part][kind]:.1f}%" if kind in rates[part] else "-" for part in rates]
+        typer.echo(f"{kind:16} {cells[0]:>8} {cells[1]:>9}")
 
 
 @tools.command("serve")

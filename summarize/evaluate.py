@@ -16,6 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from summarize.defects import (
+    HEADLINE_KINDS,
+    PARAGRAPH_KINDS,
+    Defect,
+    Source,
+    headline_defects,
+    paragraph_defects,
+    rates,
+)
 from summarize.prepare import normalize, split_sentences, word_count
 from summarize.schema import CallSettings, Document, EngineConfig
 
@@ -143,6 +152,44 @@ def aggregate(per_doc: Sequence[dict[str, float]], outputs: Sequence[str]) -> di
     return result
 
 
+def defects_per_doc(
+    headlines: Sequence[str], paragraphs: Sequence[str], articles: Sequence[str], headline_words: int
+) -> list[dict[str, list[Defect]]]:
+    """Each document's headline and paragraph defects (see `summarize.defects`).
+
+    Args:
+      headlines: the headlines, one per article.
+      paragraphs: the paragraphs, in the same order.
+      articles: the source texts.
+      headline_words: the headline length the summaries were made under.
+
+    Returns:
+      One {"headline": [...], "paragraph": [...]} per document.
+    """
+    return [
+        {
+            "headline": headline_defects(headline, Source.of(article), headline_words),
+            "paragraph": paragraph_defects(paragraph),
+        }
+        for headline, paragraph, article in zip(headlines, paragraphs, articles, strict=True)
+    ]
+
+
+def defect_rates(per_doc: Sequence[dict[str, list[Defect]]]) -> dict[str, dict[str, float]]:
+    """The share of headlines and of paragraphs with each kind of defect.
+
+    Args:
+      per_doc: from `defects_per_doc`.
+
+    Returns:
+      {"headline": {"any": r, kind: r, ...}, "paragraph": {...}}, rates in 0..1.
+    """
+    return {
+        "headline": rates([d["headline"] for d in per_doc], HEADLINE_KINDS),
+        "paragraph": rates([d["paragraph"] for d in per_doc], PARAGRAPH_KINDS),
+    }
+
+
 def evaluate(
     path: str | Path,
     task: str,
@@ -164,8 +211,9 @@ def evaluate(
       per_doc_path: where to write each document's scores, as JSONL.
 
     Returns:
-      ROUGE means and CIs, lengths, the faithfulness rate, row count and the
-      one-line signature that reproduces the number.
+      ROUGE means and CIs, lengths, the faithfulness rate, the defect rates
+      of headlines and paragraphs per kind, row count and the one-line
+      signature that reproduces the number.
     """
     from summarize import __version__
     from summarize.faithfulness import unsupported
@@ -183,6 +231,13 @@ def evaluate(
     invented = [unsupported(out, prepare(Document(e.id, e.article))) for out, e in zip(outputs, examples, strict=True)]
     result = aggregate(scores, outputs)
     result["unfaithful_rate"] = sum(bool(x) for x in invented) / len(examples)
+    defects = defects_per_doc(
+        [s.headline for s in summaries],
+        [s.paragraph for s in summaries],
+        [e.article for e in examples],
+        call.headline_words,
+    )
+    result["defect_rate"] = defect_rates(defects)
     result["rows"] = len(examples)
     result["failed"] = sum(not s.ok for s in summaries)
     method = summaries[0].method if summaries else config.method
@@ -199,8 +254,19 @@ def evaluate(
     )
     if per_doc_path:
         with open(per_doc_path, "w", encoding="utf-8") as handle:
-            for example, output, score, bad in zip(examples, outputs, scores, invented, strict=True):
-                record = {"id": example.id, "output": output, **score, "words": word_count(output), "unsupported": bad}
+            for example, summary, output, score, bad, found in zip(
+                examples, summaries, outputs, scores, invented, defects, strict=True
+            ):
+                record = {
+                    "id": example.id,
+                    "output": output,
+                    **score,
+                    "words": word_count(output),
+                    "unsupported": bad,
+                    "headline": summary.headline,
+                    "paragraph": summary.paragraph,
+                    "defects": {part: [str(d) for d in found[part]] for part in ("headline", "paragraph")},
+                }
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return result
 

@@ -9,7 +9,7 @@ from conftest import ARTICLE, SEED
 from typer.testing import CliRunner
 
 from summarize import cli
-from summarize.evaluate import bootstrap_ci, rouge_per_doc
+from summarize.evaluate import bootstrap_ci, defect_rates, defects_per_doc, rouge_per_doc
 
 
 def _dataset(tmp_path: Path) -> Path:
@@ -57,6 +57,25 @@ def test_eval_json_schema_and_signature(tmp_path: Path) -> None:
         assert field in out["signature"]
     records = [json.loads(line) for line in per_doc.read_text().splitlines()]
     assert [r["id"] for r in records] == ["seed", "budget"] and "rouge1" in records[0]
+    rates = out["defect_rate"]
+    assert {"any", "bad_end", "no_verb"} <= set(rates["headline"]) and {"any", "near_duplicate"} <= set(
+        rates["paragraph"]
+    )
+    assert all(0 <= r <= 1 for part in rates.values() for r in part.values())
+    assert all(set(r["defects"]) == {"headline", "paragraph"} for r in records)
+
+
+def test_defect_rates_count_documents_per_kind() -> None:
+    per_doc = defects_per_doc(
+        ["City council approved new budget", "It was"],
+        ["The council approved a budget.", "The council met The mayor spoke."],
+        [ARTICLE, ARTICLE],
+        12,
+    )
+    assert per_doc[0] == {"headline": [], "paragraph": []}
+    rates = defect_rates(per_doc)
+    assert rates["headline"]["any"] == 0.5 and rates["headline"]["pronoun_start"] == 0.5
+    assert rates["paragraph"]["unfinished"] == 0.5 and rates["paragraph"]["near_duplicate"] == 0.0
 
 
 def test_eval_headline_task_table(tmp_path: Path) -> None:
@@ -65,6 +84,7 @@ def test_eval_headline_task_table(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     assert "rouge1" in result.stdout and "signature: " in result.stdout and "task:headline" in result.stdout
+    assert "pronoun_start" in result.stdout and "near_duplicate" in result.stdout
 
 
 def test_eval_bad_input(tmp_path: Path) -> None:
