@@ -13,10 +13,10 @@ boilerplate.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from summarize.grammar import AUXILIARIES, has_verb, verb_forms
+from summarize.grammar import AUXILIARIES, has_verb, verb_forms, verb_positions
 from summarize.prepare import STOPWORDS, normalize, split_sentences, strip_dateline, words
 
 HEADLINE_KINDS: tuple[str, ...] = (
@@ -106,14 +106,22 @@ class Source:
 
     @classmethod
     def of(cls, text: str) -> Source:
-        """Indexes an article's text."""
-        normal = normalize(text)
+        """Indexes an article's raw text."""
+        return cls.from_sentences(split_sentences(normalize(text)))
+
+    @classmethod
+    def from_sentences(cls, sentences: Sequence[str]) -> Source:
+        """Indexes an article already split into normalised sentences."""
         tokens: set[str] = set()
-        for word in words(normal):
-            lower = word.lower()
-            tokens.add(lower)
-            tokens.update(re.split(r"['\-.]", lower))
-        return cls([strip_dateline(s) for s in split_sentences(normal)], frozenset(tokens))
+        for sentence in sentences:
+            for word in words(sentence):
+                lower = word.lower()
+                tokens.add(lower)
+                tokens.update(_PIECES.split(lower))
+        return cls([strip_dateline(s) for s in sentences], frozenset(tokens))
+
+
+_PIECES = re.compile(r"['\-.]")
 
 
 def _bare(token: str) -> str:
@@ -143,6 +151,39 @@ def bad_end(headline: str) -> str | None:
         return f"ends on {word!r}"
     if word in NUMBER_WORDS or _BARE_NUMBER.match(word):
         return f"ends on the bare number {word!r}"
+    return None
+
+
+_BE = frozenset("is are was were be been being am".split())
+
+
+def dangling_verb(headline: str, source: Source) -> str | None:
+    """A headline must not end on an active verb whose object was cut.
+
+    Flags a headline whose last word is an active verb (see
+    `summarize.grammar.verb_positions`; "was sold" is passive and whole)
+    when, in the source sentence, its object followed: a noun phrase, a
+    "that" clause or an infinitive. An adverbial that followed ("slipped on
+    Monday") leaves the headline whole.
+
+    Example: "Regulator is investigating" from "The regulator is
+    investigating the firm's accounts."
+    """
+    tokens = headline.split()
+    if not tokens or len(tokens) - 1 not in verb_positions(tokens):
+        return None
+    last = _bare(tokens[-1])
+    if len(tokens) > 1 and _bare(tokens[-2]).lower() in _BE and "VBN" in verb_forms(last):
+        return None
+    head = words(headline)
+    best = max(source.sentences, key=lambda s: _overlap(head, words(s)), default="")
+    match = re.search(rf"(?<![\w'-]){re.escape(last)}(?![\w'-])\s*(\S+)?(?:\s+(\S+))?", best)
+    if not match or not match.group(1) or not match.group(1)[0].isalnum():
+        return None
+    following = match.group(1).lower()
+    infinitive = following == "to" and "VB" in verb_forms(_bare(match.group(2) or ""))
+    if following == "that" or infinitive or following not in FUNCTION_WORDS:
+        return f"ends on the verb {last!r}, cut from {match.group(1)!r}"
     return None
 
 
@@ -294,7 +335,7 @@ def headline_defects(headline: str, source: Source, max_words: int = 12) -> list
       The defects found, in the order of HEADLINE_KINDS; empty if none.
     """
     found = [
-        ("bad_end", bad_end(headline)),
+        ("bad_end", bad_end(headline) or dangling_verb(headline, source)),
         ("unbalanced", unbalanced(headline)),
         ("pronoun_start", pronoun_start(headline)),
         ("foreign_word", ", ".join(foreign_words(headline, source)) or None),

@@ -28,6 +28,10 @@ _RELATIVE = frozenset("who which whom whose".split())
 # A verb form that is also a common noun counts only in these forms when the
 # previous word is a content word ("shares rise", "sales boost").
 _FINITE = frozenset({"VBD", "VBZ", "VBN", "VBP"})
+# Words that open a new clause, which may have a verb of its own.
+_CLAUSE_OPENERS = frozenset(
+    "and but or nor that which who whom whose while because as when if after before since".split()
+)
 _PLURAL_PRONOUNS = frozenset("they we you i".split())
 _EDGE = re.compile(r"^[^\w']+|[^\w']+$")
 
@@ -50,25 +54,34 @@ def verb_forms(word: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
-def _also_other(word: str) -> bool:
+def also_noun_or_adjective(word: str) -> bool:
     """True when the lexicon also knows the word as a noun or adjective."""
     from lemminflect import getAllLemmas
 
     return bool({"NOUN", "ADJ", "PROPN"} & set(getAllLemmas(word.lower())))
 
 
+@lru_cache(maxsize=65536)
+def _plural_noun(word: str) -> bool:
+    """True when the lexicon knows the word as a plural noun: "sales", not "Swiss"."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word, upos="NOUN").get("NOUN", ())
+    return bool(lemmas) and word not in lemmas
+
+
 def _bare(token: str) -> str:
     return _EDGE.sub("", token)
 
 
-def _acts_as_verb(word: str, tags: frozenset[str], prev: str) -> bool:
+def _acts_as_verb(word: str, tags: frozenset[str], prev: str, clause_verb: bool) -> bool:
     if not tags & _FINITE:
         return False  # a bare participle ("capturing") or base form is no clause of its own
-    if not _also_other(word):
+    if not also_noun_or_adjective(word):
         return True
-    if not prev or prev in _NOUN_CONTEXT:
-        return False
-    plural_before = prev.endswith("s") and not prev.endswith("'s") or prev in _PLURAL_PRONOUNS
+    if not prev or prev in _NOUN_CONTEXT or clause_verb:
+        return False  # "the plans", "backed plans", "has bid for cement firms"
+    plural_before = _plural_noun(prev) or prev in _PLURAL_PRONOUNS
     if tags & {"VBD", "VBN"}:
         return True  # "talks left", "prices hit"
     if "VBZ" in tags:
@@ -79,12 +92,15 @@ def _acts_as_verb(word: str, tags: frozenset[str], prev: str) -> bool:
 def verb_positions(tokens: Sequence[str]) -> list[int]:
     """Indices of the whitespace tokens that act as a main-clause verb.
 
-    Rules: an auxiliary or modal is a verb; a word after "to" that can be a
-    base-form verb is one ("Kilmarnock to confirm ..."); a word that can only
+    Rules: an auxiliary or modal is a verb, and so is the verb form after it;
+    a word after "to" that can be a base-form verb is one ("Kilmarnock to
+    confirm ..."); a word before a capitalised word is not ("car firms
+    General Motors"), unless one of those rules made it; a word that can only
     be a verb form, not a present participle, is one; a word that can also be
     a noun ("plans", "boost") is one only after a content word, never after a
-    determiner or preposition, and in the number that word asks for ("shares
-    rise", "firm plans", but "the plans", "US jobs", "black cat"). A verb
+    determiner or preposition, in a clause with no verb yet, and in the
+    number that word asks for ("shares rise", "firm plans", but "the plans",
+    "backed plans", "US jobs", "black cat"). A verb
     right after "who" or "which" belongs to a relative clause and does not
     count, nor does a capitalised word past the first (a name).
 
@@ -92,11 +108,14 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
     """
     found: list[int] = []
     prev = ""
+    clause_start = 0
     for i, token in enumerate(tokens):
         word = _bare(token)
         lower = word.lower()
         if not word:
             continue
+        if lower in _CLAUSE_OPENERS or i and tokens[i - 1].endswith((",", ";", ":")):
+            clause_start = i
         if i > 0 and word[:1].isupper() and lower not in AUXILIARIES:
             prev = lower
             continue
@@ -107,7 +126,16 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
             found.append(i)
         else:
             tags = verb_forms(lower)
-            if tags and (prev == "to" and "VB" in tags or _acts_as_verb(lower, tags, prev)):
+            clause_verb = bool(found) and found[-1] >= clause_start
+            after_auxiliary = prev in AUXILIARIES and (tags & {"VB", "VBN", "VBG"})
+            name_next = i + 1 < len(tokens) and tokens[i + 1][:1].isupper()
+            if tags and (
+                prev == "to"
+                and "VB" in tags
+                or after_auxiliary
+                or not name_next
+                and _acts_as_verb(lower, tags, prev, clause_verb)
+            ):
                 found.append(i)
         prev = lower
     return found

@@ -1,20 +1,36 @@
 """Turning a sentence into a headline.
 
-`compress` rewrites a news sentence in headline style: no dateline, no
-attribution, no parentheticals, no leading time phrase or subordinate clause,
-no articles, and cut at a phrase boundary. `clean_headline` is the lighter
-pass that every headline gets, generated ones included.
+`compress` rewrites a news sentence in headline style. It only ever deletes
+whole constituents (a dateline, an attribution, a parenthetical, a leading
+time phrase or subordinate clause, an appositive between commas, articles)
+and cuts only at a clause or phrase boundary, never inside a quotation or a
+hyphenated word; the one word it may add is "to" for "will". Each way of
+doing so is a candidate, and the candidates with a defect (see
+`summarize.defects`) are dropped before the densest one is picked.
+`choose_headline` tries the best sentences in turn, so a sentence that yields
+no clean headline (a pronoun start, a caption) gives way to the next.
+`clean_headline` is the lighter pass that every headline gets, generated ones
+included.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
+from summarize.defects import FUNCTION_WORDS, Source, headline_defects, unbalanced
+from summarize.grammar import also_noun_or_adjective, verb_forms, verb_positions
 from summarize.prepare import STOPWORDS, stem, strip_dateline, words
 
 # A headline cut shorter than this rarely says who did what.
 MIN_HEADLINE_WORDS = 4
+# How many of the best sentences `choose_headline` tries before settling.
+MAX_TRIED_SENTENCES = 4
+
+# A word edge that treats hyphens and apostrophes as part of the word, so that
+# no pattern ever matches half of "2015-16" or "quarter-finals".
+_B = r"(?<![\w'-])"
+_E = r"(?![\w'-])"
 
 _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|weekend|today|tonight|yesterday)"
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -22,9 +38,11 @@ _PERIODS = r"(?:week|month|year|night|morning|afternoon|evening|season|decade|qu
 _WHEN = rf"(?:{_DAYS}|{_MONTHS}(?: \d{{1,2}})?|\d{{4}}|{_PERIODS})"
 
 _PAREN = re.compile(r"\s*[(\[][^()\[\]]{0,80}[)\]]")
+# Page furniture glued to the front of a sentence by the page's layout.
+_FURNITURE = re.compile(r"^(?:Media playback is (?:not |un)supported on (?:this|your) device\s*)+", re.IGNORECASE)
 _SAID_VERB = (
     r"(?:said|says|say|told \w+|reported|reports|announced|claimed|claims|added|warned|confirmed|revealed|"
-    r"insisted|believe[sd]?)"
+    r"insisted|believe[sd]?|ruled|found|concluded|estimated|argued|stated|suggested|suggests|shows?|showed|shown)"
 )
 # A trailing attribution: "..., the company said." or "..., according to ...".
 _SAID_TAIL = re.compile(
@@ -42,13 +60,9 @@ _SAID_VERB_SPAN = 80
 _ACCORDING_TAIL = re.compile(
     r",?\s+(?:according to|reports? claim|a report says|figures show|officials? said)\b.*$", re.IGNORECASE
 )
-_ATTRIBUTION_HEAD = re.compile(
-    rf"^(?:[\w .'-]{{0,50}}?\s+)?(?:has |have )?{_SAID_VERB}(?: on \w+)?(?:\s+that|\s*:|,)\s+",
-    re.IGNORECASE,
-)
 _LEAD_TIME = re.compile(
     r"^(?:on|last|this|earlier|late|early|in|by|at the end of|over the)\s+"
-    rf"(?:the\s+)?(?:\w+\s+){{0,2}}?{_WHEN}\b[^,]{{0,30}},\s+",
+    rf"(?:the\s+)?(?:\w+\s+){{0,2}}?{_WHEN}{_E}[^,]{{0,30}},\s+",
     re.IGNORECASE,
 )
 _LEAD_CLAUSE = re.compile(
@@ -56,38 +70,42 @@ _LEAD_CLAUSE = re.compile(
     r"speaking|writing|asked|in a|in an|in the|for the|according to|under|once|unlike|like)\b[^,]{0,90},\s+",
     re.IGNORECASE,
 )
+# "But", "And", "However," and their kind open a sentence, never a headline.
+_LEAD_CONNECTIVE = re.compile(
+    r"^(?:but|and|so|yet|however|meanwhile|now|still|instead|indeed|also|then)\b,?\s+", re.IGNORECASE
+)
 _APPOSITIVE = re.compile(
     r",\s+(?:(?:the|a|an|one of|who|which|whose|where|aged?|formerly|now|known as|also)\b|\d{1,3},)[^,]{0,90},\s+",
     re.IGNORECASE,
 )
 _TIME_PHRASE = re.compile(
     r"\s+(?:on|last|this|earlier|in|early|late|next|since|for the|over the|during)\s+"
-    rf"(?:the\s+)?(?:\w+\s+)?{_WHEN}\b(?:'s)?",
+    rf"(?:the\s+)?(?:\w+\s+)?{_WHEN}(?:'s)?{_E}(?!\s+of{_E})",
     re.IGNORECASE,
 )
-# Headline style: "X has been arrested" -> "X arrested", "X has raised" ->
-# "X raised", "X will visit" -> "X to visit".
-_REWRITES = (
+_PRONOUNS = frozenset("he she it they we i you".split())
+_MODALS = frozenset("will would can could may might must shall should to".split())
+# Headline style, applied to the first verb group of the sentence only (never
+# inside a reported clause): "X has been arrested" -> "X arrested", "X has
+# raised" -> "X raised", "X will visit" -> "X to visit". Each rewrite names the
+# words it must not follow: "would have moved" keeps its "have", "they will"
+# its "will".
+_REWRITES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = (
     (
-        re.compile(
-            r"\b(?:has|have|had) been\s+(?=\w+(?:ed|en|wn|ght|id|ot|un|ut)\b)",
-            re.IGNORECASE,
-        ),
+        re.compile(rf"{_B}(?:has|have|had) been\s+(?=\w+(?:ed|en|wn|ght|id|ot|un|ut){_E})", re.IGNORECASE),
         "",
+        _MODALS,
     ),
-    (re.compile(r"\b(?:is|are|was|were)\s+(?=\w+ed\b)", re.IGNORECASE), ""),
-    (re.compile(r"\b(?:has|have|had)\s+(?!been\b)(?=\w+ed\b)", re.IGNORECASE), ""),
-    (re.compile(r"\b(?:is|are)\s+(?=(?:set\s+)?to\b)", re.IGNORECASE), ""),
-    (re.compile(r"\bwill\b", re.IGNORECASE), "to"),
-    (
-        re.compile(r"\b(?:also|now|currently|reportedly|just|very)\s+", re.IGNORECASE),
-        "",
-    ),
+    (re.compile(rf"{_B}(?:is|are|was|were)\s+(?=\w+ed{_E})", re.IGNORECASE), "", frozenset()),
+    (re.compile(rf"{_B}(?:has|have|had)\s+(?!been{_E})(?=\w+ed{_E})", re.IGNORECASE), "", _MODALS),
+    (re.compile(rf"{_B}(?:is|are)\s+(?=(?:set\s+)?to{_E})", re.IGNORECASE), "", frozenset()),
+    (re.compile(rf"{_B}will{_E}(?! not{_E})", re.IGNORECASE), "to", _PRONOUNS),
 )
-_ARTICLE = re.compile(r"\b(?:the|a|an)\s+", re.IGNORECASE)
+_FILLER = re.compile(rf"{_B}(?:also|now|currently|reportedly|just|very)\s+", re.IGNORECASE)
+_ARTICLE = re.compile(rf"(?:^(?:The|A|An)\s+|{_B}(?:the|a|an)\s+)")
 # Where a headline may be cut: after a comma, before a clause, before a phrase.
 _CLAUSE_BREAK = frozenset(
-    "but while which who whom whose when where although though because after as amid "
+    "and but while which who whom whose that when where although though because after as amid "
     "despite following including if since before than".split()
 )
 _PHRASE_BREAK = frozenset("for in on at with by from over during into about against under between until via".split())
@@ -105,27 +123,46 @@ def _trim_end(tokens: list[str]) -> list[str]:
 
 
 def _boundary_rank(tokens: list[str], i: int) -> int | None:
-    """How good a cut before tokens[i] is: 0 after a comma, 1 before a clause,
-    2 before a phrase, None if it is no boundary."""
-    if tokens[i - 1].endswith((",", ";", ":")):
+    """How good a cut before tokens[i] is: 0 after a comma or before a dash,
+    1 before a clause, 2 before a phrase (an infinitive "to" included), None
+    if it is no boundary."""
+    if tokens[i - 1].endswith((",", ";", ":")) or tokens[i] in {"-", "--"}:
         return 0
     word = tokens[i].lower()
     if word in _CLAUSE_BREAK:
         return 1
-    if word in _PHRASE_BREAK:
+    if word in _PHRASE_BREAK or word == "to" and i + 1 < len(tokens) and "VB" in verb_forms(tokens[i + 1]):
         return 2
+    if verb_forms(word) == {"VBG"} and tokens[i - 1][:1].islower() and not verb_forms(tokens[i - 1]):
+        return 2  # a participle phrase after a noun: "tapes | containing ..."
     return None
+
+
+def _cuts(tokens: list[str]) -> Iterable[int]:
+    """The boundaries a headline may be cut at: never inside a quotation."""
+    for i in range(1, len(tokens)):
+        if _boundary_rank(tokens, i) is not None and not unbalanced(" ".join(tokens[:i])):
+            yield i
 
 
 def _cut(tokens: list[str], max_words: int) -> list[str]:
     """Cuts at the best phrase boundary that keeps at least half of
     `max_words`, the earliest of the best kind; a hard cut when there is none."""
     best: tuple[int, int] | None = None
-    for i in range(max(1, max_words // 2), min(len(tokens) - 1, max_words) + 1):
+    for i in _cuts(tokens[: max_words + 1]):
         rank = _boundary_rank(tokens, i)
-        if rank is not None and (best is None or (rank, i) < best):
+        if i >= max(1, max_words // 2) and rank is not None and (best is None or (rank, i) < best):
             best = (rank, i)
     return tokens[: best[1]] if best else tokens[:max_words]
+
+
+def _finish(text: str) -> str:
+    """No final stop or dangling punctuation, and a capital first letter."""
+    headline = " ".join(_trim_end(text.split())).strip(" ,;:-")
+    headline = re.sub(r"[.]+$", "", headline).rstrip(" ,;:-")
+    if headline[:1].islower():
+        headline = headline[0].upper() + headline[1:]
+    return headline
 
 
 def clean_headline(text: str, max_words: int) -> str:
@@ -142,12 +179,7 @@ def clean_headline(text: str, max_words: int) -> str:
     tokens = text.split(" ") if text else []
     if len(tokens) > max_words:
         tokens = _cut(tokens, max_words)
-    tokens = _trim_end(tokens)
-    headline = " ".join(tokens).strip(" ,;:-")
-    headline = re.sub(r"[.]+$", "", headline).rstrip(" ,;:-")
-    if headline[:1].islower():
-        headline = headline[0].upper() + headline[1:]
-    return headline
+    return _finish(" ".join(tokens))
 
 
 def _drop_attribution(s: str) -> str:
@@ -166,6 +198,169 @@ def _drop_time_phrase(s: str) -> str:
     return _TIME_PHRASE.sub("", s)
 
 
+def _core(sentence: str) -> str:
+    """The sentence less what a headline never keeps: dateline, page furniture,
+    parentheticals, leading time phrase, clause or connective, trailing
+    attribution, appositives and time phrases, and "said it" (each only
+    while four words are left)."""
+    s = strip_dateline(" ".join(sentence.split()))
+    s = _FURNITURE.sub("", s)
+    s = _PAREN.sub("", s).strip()
+    for pattern in (_LEAD_TIME, _LEAD_CLAUSE, _LEAD_CONNECTIVE):
+        shorter = pattern.sub("", s, count=1)
+        if len(shorter.split()) >= 4:
+            s = shorter
+    for step in (_drop_attribution, _drop_appositive, _drop_time_phrase, _collapse_said_it):
+        shorter = step(s)
+        if len(shorter.split()) >= 4:
+            s = shorter
+    return re.sub(r"\s+([,;:])", r"\1", s)
+
+
+# A descriptor is at most this many words: "struggling Japanese car maker".
+_DESCRIPTOR_WORDS = 5
+
+
+def _descriptive(token: str) -> bool:
+    """True for a word that may describe a name: no function word, no verb
+    that could not also be a noun or adjective, no punctuation after it."""
+    lower = token.lower()
+    if lower in FUNCTION_WORDS or lower in STOPWORDS or token.endswith((",", ":", ";")):
+        return False
+    return not verb_forms(lower) or also_noun_or_adjective(lower)
+
+
+_ACRONYM = re.compile(r"^[A-Z]{2,4}$")
+
+
+def _name_end(tokens: list[str], j: int) -> int | None:
+    """Where the name starting at tokens[j] ends, if a verb, a function word,
+    a comma or a possessive closes it ("Holcim has", "Yukos to", "Marsh &
+    McLennan's shares"); None if it runs on into a noun phrase ("Russian oil")."""
+    k = j
+    while k < len(tokens) and (tokens[k][:1].isupper() or tokens[k] == "&") and not tokens[k - 1].endswith(","):
+        k += 1
+    if k == len(tokens) or tokens[k - 1].endswith((",", "'s")):
+        return k
+    after = tokens[k].lower()
+    if after in FUNCTION_WORDS or after in STOPWORDS or (k - j) in verb_positions(tokens[j : k + 1]):
+        return k
+    return None
+
+
+def _drop_descriptors(s: str) -> str:
+    """Names without the descriptors before them: "Swiss cement firm Holcim
+    has bid ..." -> "Holcim has bid ...", "the owners of embattled Russian
+    oil giant Yukos" -> "the owners of Yukos".
+
+    A descriptor is a run of up to five words, with no function word or verb
+    in it, that ends on a lower-case word and holds no name: no two
+    capitalised words in a row, and no capitalised first word joined to a
+    name before it ("Orange Prize winner Andrea Levy" and "Bank of England
+    governor Mervyn King" keep theirs; "Russian oil giant Yukos" does not).
+    The name after it must be closed (see `_name_end`).
+    """
+    tokens = s.split()
+    verbs = set(verb_positions(tokens))
+    keep = [True] * len(tokens)
+    for j in range(1, len(tokens) - 1):
+        before = tokens[j - 1]
+        if not (before[:1].islower() and tokens[j][:1].isupper() and _descriptive(before)) or j - 1 in verbs:
+            continue
+        if _name_end(tokens, j) is None:
+            continue
+        start = j - 1
+        while (
+            start > 0 and j - start < _DESCRIPTOR_WORDS and _descriptive(tokens[start - 1]) and start - 1 not in verbs
+        ):
+            start -= 1
+        if start > 0 and not (start - 1 in verbs or tokens[start - 1].lower() in FUNCTION_WORDS):
+            continue  # the descriptor would start mid-phrase: "Brewing giant Inbev"
+        capital = [t[:1].isupper() and not _ACRONYM.match(t) for t in tokens[start:j]]
+        joined = start > 0 and (tokens[start - 1].lower() in {"of", "and", "&"} or tokens[start - 1][:1].isupper())
+        if any(a and b for a, b in zip(capital, capital[1:], strict=False)) or (joined and capital[0]):
+            continue  # a name inside the descriptor: "Orange Prize winner", "of England governor"
+        for i in range(start, j):
+            keep[i] = False
+    return " ".join(t for t, k in zip(tokens, keep, strict=True) if k)
+
+
+# "The UK's biggest brewer, Scottish and Newcastle, is to buy ...": a
+# descriptor, then the subject's name between commas.
+_APPOSITIVE_SUBJECT = re.compile(
+    r"^[^,]{3,60}?,\s+((?:[A-Z][\w'&.-]*\s+(?:and\s+|&\s+|of\s+)?){0,4}[A-Z][\w'&.-]*),\s+"
+)
+# " - star of the film The Chorus - ": an aside between dashes.
+_DASH_ASIDE = re.compile(r"\s+-\s+(?:(?!\s-\s).){3,80}?\s+-\s+")
+# "X has said it will ...": the pronoun is X, so "X will ...".
+_SAID_IT = re.compile(
+    r"^(?P<subject>[^,]{3,80}?)\s+(?:has\s+|have\s+)?(?:said|says|announced|confirmed|revealed|warned|admitted)"
+    r"\s+(?:that\s+)?(?P<pronoun>it|they)\s+(?=(?:will|would|is|are|was|were|has|have|had|can|could)\s)",
+    re.IGNORECASE,
+)
+
+
+def _collapse_said_it(s: str) -> str:
+    """ "Creditors have said they will put ..." -> "Creditors will put ...",
+    when the pronoun agrees in number with the subject's last word."""
+    match = _SAID_IT.match(s)
+    if not match:
+        return s
+    # The head of "Creditors of South Korea's top firm" is "Creditors".
+    head = re.split(r"\s+(?:of|in|at|for|from|with|on)\s+", match.group("subject"))[0].split()[-1]
+    plural = head.lower().endswith("s") and not head.endswith("'s") and not _ACRONYM.match(head)
+    if (match.group("pronoun").lower() == "they") != plural:
+        return s
+    return match.group("subject") + " " + s[match.end() :]
+
+
+def _shorten_names(s: str) -> str:
+    """Names without their descriptors and asides (see `_drop_descriptors`)."""
+    s = _APPOSITIVE_SUBJECT.sub(r"\1 ", s, count=1)
+    s = _DASH_ASIDE.sub(" ", s, count=1)
+    return _collapse_said_it(_drop_descriptors(s))
+
+
+def _headline_style(s: str) -> str:
+    """Articles and filler dropped, and the first verb group in headline form."""
+    s = _ARTICLE.sub("", s)
+    s = _FILLER.sub("", s)
+    for pattern, repl, not_after in _REWRITES:
+        match = pattern.search(s)
+        if match:
+            before = s[: match.start()].split()
+            if not (before and before[-1].lower().rstrip(",") in not_after or before and before[-1].endswith("n't")):
+                s = s[: match.start()] + repl + s[match.end() :]
+    return s
+
+
+def candidates(sentence: str, max_words: int) -> list[str]:
+    """Every headline the rules can make of a sentence, longest first.
+
+    Args:
+      sentence: a sentence of the article.
+      max_words: the most words allowed.
+
+    Returns:
+      The headline-style core of the sentence cut at each boundary (at least
+      MIN_HEADLINE_WORDS words, at most `max_words`), then the same without
+      the headline-style rewrites; no duplicates.
+    """
+    core = _core(sentence)
+    styled = _headline_style(core)
+    found: dict[str, None] = {}
+    for text in (styled, _shorten_names(styled), core):
+        tokens = text.split()
+        ends = [i for i in _cuts(tokens) if MIN_HEADLINE_WORDS <= i <= max_words]
+        if len(tokens) <= max_words:
+            ends.append(len(tokens))
+        for end in sorted(ends, reverse=True):
+            headline = _finish(" ".join(tokens[:end]))
+            if headline:
+                found[headline] = None
+    return list(found)
+
+
 def _salience(headline: str, weights: Mapping[str, float]) -> float:
     """Topical weight per word: the weight of its content words over its length."""
     tokens = words(headline)
@@ -179,38 +374,60 @@ def compress(sentence: str, max_words: int, weights: Mapping[str, float] | None 
       sentence: usually the most central sentence of the article.
       max_words: the most words allowed.
       weights: optional topical weight of each stemmed term (its count in the
-        article, say). When given, the sentence is cut at whichever phrase
-        boundary leaves the densest headline in topical words.
+        article, say): the densest candidate in topical words wins.
 
     Returns:
-      The headline: no dateline, attribution, parenthetical, leading time
-      phrase, subordinate clause or article, and no final full stop.
+      The best candidate headline free of defects against the sentence
+      itself, else the old-style cut of the whole sentence.
     """
-    original = " ".join(sentence.split())
-    s = strip_dateline(original)
-    s = _PAREN.sub("", s)
-    s = s.strip().strip('"').strip()
-    for pattern in (_ATTRIBUTION_HEAD, _LEAD_TIME, _LEAD_CLAUSE):
-        shorter = pattern.sub("", s, count=1)
-        if len(shorter.split()) >= 4:
-            s = shorter
-    for step in (_drop_attribution, _drop_appositive, _drop_time_phrase):
-        shorter = step(s)
-        if len(shorter.split()) >= 4:
-            s = shorter
-    s = _ARTICLE.sub("", s)
-    for pattern, repl in _REWRITES:
-        s = pattern.sub(repl, s)
-    s = re.sub(r"\s+([,;:])", r"\1", s)
-    headline = clean_headline(s, max_words)
-    if not headline:
-        return clean_headline(original, max_words)
-    if weights:
-        tokens = headline.split()
-        cuts = (
-            clean_headline(" ".join(tokens[:i]), max_words)
-            for i in range(MIN_HEADLINE_WORDS, len(tokens))
-            if _boundary_rank(tokens, i) is not None
-        )
-        headline = max([headline, *cuts], key=lambda h: _salience(h, weights))
-    return headline
+    return _best(sentence, Source.of(sentence), max_words, weights) or clean_headline(
+        _headline_style(_core(sentence)), max_words
+    )
+
+
+def _best(sentence: str, source: Source, max_words: int, weights: Mapping[str, float] | None) -> str | None:
+    """The densest candidate of `sentence` with no defect, if any."""
+    origin = Source([strip_dateline(sentence)], source.tokens)
+    clean = [c for c in candidates(sentence, max_words) if not headline_defects(c, origin, max_words)]
+    if not clean:
+        return None
+    if not weights:
+        return clean[0]
+    return max(clean, key=lambda h: _salience(h, weights))
+
+
+# A sentence that opens on a quotation is someone's words, not the news.
+_QUOTE_START = re.compile(r"^[\"']")
+
+
+def choose_headline(
+    sentences: Sequence[str],
+    order: Sequence[int],
+    max_words: int,
+    weights: Mapping[str, float] | None = None,
+    source: Source | None = None,
+) -> str:
+    """The headline of an article: the first of its best sentences that
+    compresses without a defect.
+
+    Args:
+      sentences: the article's sentences.
+      order: indices into `sentences`, best first.
+      max_words: the most words allowed.
+      weights: the topical weight of each stemmed term (see `compress`).
+      source: the article, for the word check; made from `sentences` if absent.
+
+    Returns:
+      The headline; when no tried sentence gives a clean one, the old-style
+      cut of the best sentence.
+    """
+    if not order:
+        return ""
+    source = source or Source.of("\n\n".join(sentences))
+    for i in list(order)[:MAX_TRIED_SENTENCES]:
+        if _QUOTE_START.match(sentences[i]):
+            continue
+        headline = _best(sentences[i], source, max_words, weights)
+        if headline:
+            return headline
+    return clean_headline(_headline_style(_core(sentences[order[0]])), max_words)
