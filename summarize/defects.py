@@ -373,18 +373,29 @@ def unfinished(sentence: str) -> str | None:
     """
     if not _TERMINAL.search(sentence):
         return f"no terminal mark: ...{sentence[-40:]!r}"
-    for match in _RUN_ON.finditer(sentence):
-        before = match.group().split(" ")[0].lower()
-        if before not in _TITLE_CONTEXT and before not in STOPWORDS:
-            return f"run-on: {match.group()!r}"
+    rest = after_caption(sentence)
+    if rest is not None:
+        return f"run-on: ...{sentence[: len(sentence) - len(rest)][-30:]!r}"
     return None
 
 
-def _content(sentence: str) -> set[str]:
-    return {w.lower() for w in words(sentence)}
+NEAR_DUPLICATE = 0.6
 
 
-def near_duplicates(sentences: list[str], threshold: float = 0.6) -> list[str]:
+def word_bag(sentence: str) -> frozenset[str]:
+    """A sentence's words, lower-cased, for `repeats`."""
+    return frozenset(w.lower() for w in words(sentence))
+
+
+def repeats(bag: frozenset[str], earlier: frozenset[str], threshold: float = NEAR_DUPLICATE) -> bool:
+    """True when two sentences' words (see `word_bag`) overlap by at least
+    `threshold` of the smaller, with three content words among them."""
+    shared = bag & earlier
+    smaller = min(len(bag), len(earlier))
+    return bool(smaller) and len(shared) / smaller >= threshold and len(shared - STOPWORDS) >= 3
+
+
+def near_duplicates(sentences: list[str], threshold: float = NEAR_DUPLICATE) -> list[str]:
     """No sentence may repeat an earlier one.
 
     Two sentences are near-duplicates when the words they share (case aside)
@@ -396,17 +407,47 @@ def near_duplicates(sentences: list[str], threshold: float = 0.6) -> list[str]:
     in Kiev ..." share 11 of the caption's 18 words.
     """
     found: list[str] = []
-    seen: list[set[str]] = []
+    seen: list[frozenset[str]] = []
     for sentence in sentences:
-        bag = _content(sentence)
-        for earlier in seen:
-            shared = bag & earlier
-            smaller = min(len(bag), len(earlier))
-            if smaller and len(shared) / smaller >= threshold and len(shared - STOPWORDS) >= 3:
-                found.append(sentence[:60])
-                break
+        bag = word_bag(sentence)
+        if any(repeats(bag, earlier, threshold) for earlier in seen):
+            found.append(sentence[:60])
         seen.append(bag)
     return found
+
+
+_QUOTE_OPEN = re.compile(r"^[\"']")
+
+
+def unattributed_quote(sentence: str) -> bool:
+    """True for a sentence that is a quotation with no one to say it: it
+    opens on a quote mark and has no verb of reporting ("'It's not about
+    me.'"), or it opens one that it never closes."""
+    if not _QUOTE_OPEN.match(sentence):
+        return False
+    if unbalanced(sentence):
+        return True
+    return not any(w.lower() in REPORTING_VERBS for w in words(sentence))
+
+
+# Page furniture glued to the front of a sentence by the page's layout.
+FURNITURE = re.compile(r"^(?:Media playback is (?:not |un)supported on (?:this|your) device\s*)+", re.IGNORECASE)
+
+
+def strip_furniture(sentence: str) -> str:
+    """The sentence without a media-player notice glued to its front."""
+    return FURNITURE.sub("", sentence)
+
+
+def after_caption(sentence: str) -> str | None:
+    """The sentence after a caption run into it, or None when there is no
+    run-on (see `unfinished`): "Smith outside court The brother of ..." ->
+    "The brother of ..."."""
+    for match in _RUN_ON.finditer(sentence):
+        before = match.group().split(" ")[0].lower()
+        if before not in _TITLE_CONTEXT and before not in STOPWORDS:
+            return sentence[match.start() + len(match.group().split(" ")[0]) + 1 :]
+    return None
 
 
 def paragraph_defects(paragraph: str) -> list[Defect]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from summarize.defects import FUNCTION_WORDS, Source, headline_defects, unbalanced
+from summarize.defects import FUNCTION_WORDS, Source, headline_defects, strip_furniture, unbalanced
 from summarize.grammar import also_noun_or_adjective, verb_forms, verb_positions
 from summarize.prepare import STOPWORDS, stem, strip_dateline, words
 
@@ -38,8 +38,6 @@ _PERIODS = r"(?:week|month|year|night|morning|afternoon|evening|season|decade|qu
 _WHEN = rf"(?:{_DAYS}|{_MONTHS}(?: \d{{1,2}})?|\d{{4}}|{_PERIODS})"
 
 _PAREN = re.compile(r"\s*[(\[][^()\[\]]{0,80}[)\]]")
-# Page furniture glued to the front of a sentence by the page's layout.
-_FURNITURE = re.compile(r"^(?:Media playback is (?:not |un)supported on (?:this|your) device\s*)+", re.IGNORECASE)
 _SAID_VERB = (
     r"(?:said|says|say|told \w+|reported|reports|announced|claimed|claims|added|warned|confirmed|revealed|"
     r"insisted|believe[sd]?|ruled|found|concluded|estimated|argued|stated|suggested|suggests|shows?|showed|shown)"
@@ -204,7 +202,7 @@ def _core(sentence: str) -> str:
     attribution, appositives and time phrases, and "said it" (each only
     while four words are left)."""
     s = strip_dateline(" ".join(sentence.split()))
-    s = _FURNITURE.sub("", s)
+    s = strip_furniture(s)
     s = _PAREN.sub("", s).strip()
     for pattern in (_LEAD_TIME, _LEAD_CLAUSE, _LEAD_CONNECTIVE):
         shorter = pattern.sub("", s, count=1)
