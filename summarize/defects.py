@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from summarize.grammar import AUXILIARIES, has_verb, verb_forms, verb_positions
-from summarize.prepare import STOPWORDS, normalize, split_sentences, strip_dateline, words
+from summarize.prepare import STOPWORDS, normalize, prepare, split_sentences, strip_dateline, words
+from summarize.schema import Document, Prepared
 
 HEADLINE_KINDS: tuple[str, ...] = (
     "bad_end",
@@ -105,9 +106,11 @@ class Source:
     tokens: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
-    def of(cls, text: str) -> Source:
-        """Indexes an article's raw text."""
-        return cls.from_sentences(split_sentences(normalize(text)))
+    def of(cls, text: str | Prepared) -> Source:
+        """Indexes an article: its raw text, or the document `prepare` made of it."""
+        prepared = text if isinstance(text, Prepared) else prepare(Document("source", text))
+        title = [prepared.title] if prepared.title else []
+        return cls.from_sentences([*title, *(s.text for s in prepared.sentences)])
 
     @classmethod
     def from_sentences(cls, sentences: Sequence[str]) -> Source:

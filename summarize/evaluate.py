@@ -26,7 +26,7 @@ from summarize.defects import (
     rates,
 )
 from summarize.prepare import normalize, split_sentences, word_count
-from summarize.schema import CallSettings, Document, EngineConfig
+from summarize.schema import CallSettings, Document, EngineConfig, Prepared
 
 ROUGE_TYPES: tuple[str, ...] = ("rouge1", "rouge2", "rougeLsum")
 # The options that change a score, in the signature.
@@ -153,14 +153,14 @@ def aggregate(per_doc: Sequence[dict[str, float]], outputs: Sequence[str]) -> di
 
 
 def defects_per_doc(
-    headlines: Sequence[str], paragraphs: Sequence[str], articles: Sequence[str], headline_words: int
+    headlines: Sequence[str], paragraphs: Sequence[str], articles: Sequence[str | Prepared], headline_words: int
 ) -> list[dict[str, list[Defect]]]:
     """Each document's headline and paragraph defects (see `summarize.defects`).
 
     Args:
       headlines: the headlines, one per article.
       paragraphs: the paragraphs, in the same order.
-      articles: the source texts.
+      articles: the source texts, raw or prepared.
       headline_words: the headline length the summaries were made under.
 
     Returns:
@@ -228,13 +228,14 @@ def evaluate(
     summaries = list(summarizer.summarize_many((Document(e.id, e.article) for e in examples), call))
     outputs = [getattr(s, task) for s in summaries]
     scores = rouge_per_doc(outputs, [e.reference for e in examples])
-    invented = [unsupported(out, prepare(Document(e.id, e.article))) for out, e in zip(outputs, examples, strict=True)]
+    sources = [prepare(Document(e.id, e.article)) for e in examples]
+    invented = [unsupported(out, source) for out, source in zip(outputs, sources, strict=True)]
     result = aggregate(scores, outputs)
     result["unfaithful_rate"] = sum(bool(x) for x in invented) / len(examples)
     defects = defects_per_doc(
         [s.headline for s in summaries],
         [s.paragraph for s in summaries],
-        [e.article for e in examples],
+        sources,
         call.headline_words,
     )
     result["defect_rate"] = defect_rates(defects)

@@ -18,8 +18,19 @@ from itertools import chain, repeat
 
 import numpy as np
 
-from summarize.headline import clean_headline, compress
-from summarize.prepare import content_terms, prepare
+from summarize.defects import (
+    Source,
+    after_caption,
+    boilerplate,
+    repeats,
+    strip_furniture,
+    unattributed_quote,
+    unbalanced,
+    unfinished,
+    word_bag,
+)
+from summarize.headline import choose_headline, clean_headline
+from summarize.prepare import content_terms, prepare, word_count
 from summarize.schema import CallSettings, Document, Prepared, Summary
 
 log = logging.getLogger(__name__)
@@ -102,6 +113,7 @@ def select(
     lengths: Sequence[int],
     call: CallSettings,
     exclude: frozenset[int] = frozenset(),
+    bags: Sequence[frozenset[str]] | None = None,
 ) -> list[int]:
     """Picks sentences by MMR under the word or sentence budget.
 
@@ -110,7 +122,9 @@ def select(
       sim: the similarity matrix, for redundancy.
       lengths: words in each sentence.
       call: paragraph_words or sentences set the budget.
-      exclude: sentences to leave out (a title line) unless nothing else is left.
+      exclude: sentences to leave out (a title line, a caption) unless nothing else is left.
+      bags: each sentence's words (`summarize.defects.word_bag`): a sentence
+        that repeats a chosen one by their measure is never chosen.
 
     Returns:
       Indices of the chosen sentences, in document order.
@@ -129,6 +143,8 @@ def select(
             redundancy = np.zeros(len(eligible))
         # A near-copy of a chosen sentence is never worth its words.
         keep = redundancy < MAX_OVERLAP
+        if bags is not None and chosen:
+            keep &= np.array([not any(repeats(bags[i], bags[j]) for j in chosen) for i in eligible], dtype=bool)
         eligible = [i for i, k in zip(eligible, keep, strict=True) if k]
         if not eligible:
             break
@@ -151,6 +167,40 @@ def select(
         elif total >= budget * 0.9:
             break
     return sorted(chosen)
+
+
+def _printable(sentence: str) -> str:
+    """What of a sentence a paragraph may print: no media-player notice glued
+    to its front, no photo caption run into it ("Smith outside court The
+    brother of ..." prints "The brother of ...")."""
+    sentence = strip_furniture(sentence)
+    rest = after_caption(sentence)
+    return rest if rest is not None and word_count(rest) >= MIN_WORDS else sentence
+
+
+# A photo credit on a line of its own ("(Photo/Reuters)") is this short.
+MAX_CREDIT_WORDS = 6
+
+
+def _unfit(sentences: Sequence[str]) -> set[int]:
+    """The sentences a paragraph must not hold: page furniture (a byline,
+    "Click here", a photo credit), a caption (a sentence a photo credit
+    follows), a sentence that does not end as one, a quotation with no one
+    to say it, and one whose quotation marks do not pair up (a piece of a
+    quotation that runs over several sentences)."""
+    unfit = set()
+    for i, sentence in enumerate(sentences):
+        after = sentences[i + 1] if i + 1 < len(sentences) else ""
+        credit = word_count(after) <= MAX_CREDIT_WORDS and (boilerplate(after) or "").startswith("photo credit")
+        if (
+            credit
+            or boilerplate(sentence)
+            or unfinished(sentence)
+            or unattributed_quote(sentence)
+            or unbalanced(sentence)
+        ):
+            unfit.add(i)
+    return unfit
 
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
@@ -248,11 +298,15 @@ class TextRankEngine:
         sentences = [doc.title, *body] if doc.title else body
         counts, vocab = term_counts([content_terms(s) for s in sentences])
         sim = similarity_matrix(counts)
+        # The whole sentences are ranked, captions and all; only what a
+        # paragraph may print is chosen from.
         scores = rank(sim)
+        printable = [_printable(s) for s in sentences]
         # Sentences of normalised text have single spaces: counting them is enough.
-        lengths = [s.count(" ") + 1 for s in sentences]
-        chosen = select(scores, sim, lengths, call, frozenset({0}) if doc.title else frozenset())
-        paragraph = " ".join(sentences[i] for i in chosen)
+        lengths = [s.count(" ") + 1 for s in printable]
+        unfit = _unfit(printable) | ({0} if doc.title else set())
+        chosen = select(scores, sim, lengths, call, frozenset(unfit), [word_bag(s) for s in printable])
+        paragraph = " ".join(printable[i] for i in chosen)
         if len(chosen) == 1 and lengths[chosen[0]] > 2 * call.paragraph_words and call.sentences is None:
             paragraph = " ".join(paragraph.split()[: call.paragraph_words]) + " ..."
             notes.append(f"paragraph cut to {call.paragraph_words} words: the text has no sentence breaks")
@@ -260,8 +314,10 @@ class TextRankEngine:
             # The article carries its own title: that is the headline.
             headline = clean_headline(doc.title, call.headline_words)
         else:
-            best = max(chosen, key=lambda i: scores[i])
+            # The chosen sentences first, best first; then the rest by rank.
+            order = sorted(range(len(sentences)), key=lambda i: (i not in chosen, -scores[i]))
             # zip stops at the vocabulary: a text of stopwords alone has one empty column.
             totals = counts.sum(axis=0).tolist()
-            headline = compress(sentences[best], call.headline_words, dict(zip(vocab, totals, strict=False)))
+            weights = dict(zip(vocab, totals, strict=False))
+            headline = choose_headline(sentences, order, call.headline_words, weights, Source.from_sentences(sentences))
         return Summary(doc.id, headline, paragraph, self.name, None, notes)
