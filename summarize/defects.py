@@ -38,8 +38,11 @@ FUNCTION_WORDS = frozenset(
     """a an the this that these those his her its their our my your some any no every each another which who whom
     whose what where when while whether of to in on at by for with from as into onto over under about against
     between through during after before since until than via amid among without within across towards toward
-    per like including and or but nor so yet if because although though unless""".split()
+    per like including and or but nor so yet if because although though unless despite unlike whereas besides
+    beside near upon throughout beyond behind below above around along alongside following""".split()
 )
+# A verb cut from these words after it lost part of itself: "to take | over".
+PARTICLES = frozenset("up out off down back away".split())
 REPORTING_VERBS = frozenset(
     """said says say told tells added adds claimed claims confirmed confirms revealed reveals announced announces
     insisted insists warned warns admitted admits explained explains believes believed stated states according
@@ -135,7 +138,8 @@ def bad_end(headline: str) -> str | None:
     """A headline must end on a word that completes it.
 
     Flags an ending on a function word, a bare number (a score such as
-    "6-1" is not bare), a dash, a conjunction, a preposition, an auxiliary or
+    "6-1", an age after "aged" and a year after a preposition are not
+    bare), a dash, a conjunction, a preposition, an auxiliary or
     a verb of reporting in the active ("police said", not "to be told").
 
     Example: "Gary Locke to be confirmed as Kilmarnock's manager - exactly eight"
@@ -152,7 +156,8 @@ def bad_end(headline: str) -> str | None:
     passive = before in AUXILIARIES  # "story to be told" is whole
     if word in FUNCTION_WORDS or word in AUXILIARIES or (word in REPORTING_VERBS and not passive):
         return f"ends on {word!r}"
-    if word in NUMBER_WORDS or _BARE_NUMBER.match(word):
+    year = re.fullmatch(r"(?:19|20)\d\d", word) and before in FUNCTION_WORDS
+    if (word in NUMBER_WORDS or _BARE_NUMBER.match(word)) and not (year or before in {"aged", "age"}):
         return f"ends on the bare number {word!r}"
     return None
 
@@ -166,8 +171,8 @@ def dangling_verb(headline: str, source: Source) -> str | None:
     Flags a headline whose last word is an active verb (see
     `summarize.grammar.verb_positions`; "was sold" is passive and whole)
     when, in the source sentence, its object followed: a noun phrase, a
-    "that" clause or an infinitive. An adverbial that followed ("slipped on
-    Monday") leaves the headline whole.
+    "that" clause, an infinitive or a particle ("to take | over"). An
+    adverbial that followed ("slipped on Monday") leaves the headline whole.
 
     Example: "Regulator is investigating" from "The regulator is
     investigating the firm's accounts."
@@ -176,16 +181,17 @@ def dangling_verb(headline: str, source: Source) -> str | None:
     if not tokens or len(tokens) - 1 not in verb_positions(tokens):
         return None
     last = _bare(tokens[-1])
-    if len(tokens) > 1 and _bare(tokens[-2]).lower() in _BE and "VBN" in verb_forms(last):
-        return None
     head = words(headline)
     best = max(source.sentences, key=lambda s: _overlap(head, words(s)), default="")
     match = re.search(rf"(?<![\w'-]){re.escape(last)}(?![\w'-])\s*(\S+)?(?:\s+(\S+))?", best)
     if not match or not match.group(1) or not match.group(1)[0].isalnum():
         return None
-    following = match.group(1).lower()
+    following = _bare(match.group(1)).lower()
     infinitive = following == "to" and "VB" in verb_forms(_bare(match.group(2) or ""))
-    if following == "that" or infinitive or following not in FUNCTION_WORDS:
+    passive = len(tokens) > 1 and _bare(tokens[-2]).lower() in _BE and "VBN" in verb_forms(last)
+    if passive and not infinitive:
+        return None  # "was sold" is whole; "is set | to rise" is not
+    if following in {"that", *PARTICLES} or infinitive or following not in FUNCTION_WORDS:
         return f"ends on the verb {last!r}, cut from {match.group(1)!r}"
     return None
 
@@ -369,7 +375,7 @@ def unfinished(sentence: str) -> str | None:
 
     Flags a sentence with no terminal mark, and a caption run into the next
     sentence: a lower-case word followed, with no stop, by a capitalised
-    sentence opener.
+    sentence opener that starts a clause with a verb.
 
     Example: "Divorced people retire on less than a colleague The cost of
     divorce is high." (a caption run on).
@@ -434,11 +440,15 @@ def unattributed_quote(sentence: str) -> bool:
 
 
 # Page furniture glued to the front of a sentence by the page's layout.
-FURNITURE = re.compile(r"^(?:Media playback is (?:not |un)supported on (?:this|your) device\s*)+", re.IGNORECASE)
+FURNITURE = re.compile(
+    r"^(?:(?:Media playback is (?:not |un)supported on (?:this|your) device|Scroll down for (?:the )?videos?)\s*)+",
+    re.IGNORECASE,
+)
 
 
 def strip_furniture(sentence: str) -> str:
-    """The sentence without a media-player notice glued to its front."""
+    """The sentence without a media-player notice or "Scroll down for video"
+    glued to its front."""
     return FURNITURE.sub("", sentence)
 
 
@@ -448,8 +458,10 @@ def after_caption(sentence: str) -> str | None:
     "The brother of ..."."""
     for match in _RUN_ON.finditer(sentence):
         before = match.group().split(" ")[0].lower()
-        if before not in _TITLE_CONTEXT and before not in STOPWORDS:
-            return sentence[match.start() + len(match.group().split(" ")[0]) + 1 :]
+        rest = sentence[match.start() + len(before) + 1 :]
+        # The part after must be a clause of its own: "infra-red A rays, too" is none.
+        if before not in _TITLE_CONTEXT and before not in STOPWORDS and has_verb(rest):
+            return rest
     return None
 
 

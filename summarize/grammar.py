@@ -109,6 +109,7 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
     found: list[int] = []
     prev = ""
     clause_start = 0
+    relative_verb = -2
     for i, token in enumerate(tokens):
         word = _bare(token)
         lower = word.lower()
@@ -121,7 +122,11 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
             continue
         if prev in _RELATIVE:
             prev = lower
+            relative_verb = i
             continue
+        if relative_verb == i - 1 and verb_forms(lower) and also_noun_or_adjective(lower):
+            prev = lower
+            continue  # the object of a relative clause's verb: "fans who buy tickets"
         if lower in AUXILIARIES or lower.endswith(("n't", "'ll", "'ve", "'re", "'d")):
             found.append(i)
         else:

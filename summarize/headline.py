@@ -312,8 +312,21 @@ def _collapse_said_it(s: str) -> str:
     return match.group("subject") + " " + s[match.end() :]
 
 
+# "Merle Kilgore, co-writer of Ring of Fire, has died": a name, then an
+# aside about it between commas.
+_NAME_ASIDE = re.compile(r"^((?:[A-Z][\w'.-]*\s+){0,3}[A-Z][\w'.-]*),\s+([^,]{3,80}?),\s+(?=[a-z])")
+
+
+def _drop_name_aside(s: str) -> str:
+    match = _NAME_ASIDE.match(s)
+    if match and not verb_positions(match.group(2).split()):
+        return match.group(1) + " " + s[match.end() :]
+    return s
+
+
 def _shorten_names(s: str) -> str:
     """Names without their descriptors and asides (see `_drop_descriptors`)."""
+    s = _drop_name_aside(s)
     s = _APPOSITIVE_SUBJECT.sub(r"\1 ", s, count=1)
     s = _DASH_ASIDE.sub(" ", s, count=1)
     return _collapse_said_it(_drop_descriptors(s))
