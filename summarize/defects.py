@@ -198,7 +198,7 @@ def dangling_verb(headline: str, source: Source) -> str | None:
 
 def _single_quotes(text: str) -> tuple[int, int, int]:
     """Counts opening, closing and maybe-closing (after an s: "fans'") single quotes."""
-    opening = len(re.findall(r"(?:^|(?<=[\s(\[\"]))'(?=\w)", text))
+    opening = len(re.findall(r"(?:^|(?<=[\s(\[\"]))'(?=[^\W\d_])", text))  # not "'90s"
     closing = len(re.findall(r"(?<=[^\s's(\[])'(?=[\s.,;:!?)\]\"]|$)", text))
     maybe = len(re.findall(r"(?<=s)'(?=[\s.,;:!?)\]\"]|$)", text))
     return opening, closing, maybe
@@ -382,9 +382,9 @@ def unfinished(sentence: str) -> str | None:
     """
     if not _TERMINAL.search(sentence):
         return f"no terminal mark: ...{sentence[-40:]!r}"
-    rest = after_caption(sentence)
-    if rest is not None:
-        return f"run-on: ...{sentence[: len(sentence) - len(rest)][-30:]!r}"
+    split = caption_split(sentence)
+    if split:
+        return f"run-on: ...{split[0][-30:]!r} {split[1][:20]!r}..."
     return None
 
 
@@ -452,16 +452,24 @@ def strip_furniture(sentence: str) -> str:
     return FURNITURE.sub("", sentence)
 
 
-def after_caption(sentence: str) -> str | None:
-    """The sentence after a caption run into it, or None when there is no
-    run-on (see `unfinished`): "Smith outside court The brother of ..." ->
-    "The brother of ..."."""
+# Words that point at a picture: the part of a run-on that holds them is the caption.
+_PHOTO_POINTER = re.compile(r"\((?:left|right|centre|center|above|below|top|bottom|pictured|inset)\)|\bpictured\b")
+
+
+def points_at_picture(text: str) -> bool:
+    """True when the text points at a picture: "(left)", "pictured"."""
+    return _PHOTO_POINTER.search(text) is not None
+
+
+def caption_split(sentence: str) -> tuple[str, str] | None:
+    """A run-on (see `unfinished`) cut in two at the capitalised opener, or
+    None when there is none."""
     for match in _RUN_ON.finditer(sentence):
         before = match.group().split(" ")[0].lower()
         rest = sentence[match.start() + len(before) + 1 :]
         # The part after must be a clause of its own: "infra-red A rays, too" is none.
         if before not in _TITLE_CONTEXT and before not in STOPWORDS and has_verb(rest):
-            return rest
+            return sentence[: match.start() + len(before)], rest
     return None
 
 

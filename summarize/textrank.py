@@ -20,8 +20,9 @@ import numpy as np
 
 from summarize.defects import (
     Source,
-    after_caption,
     boilerplate,
+    caption_split,
+    points_at_picture,
     repeats,
     strip_furniture,
     unattributed_quote,
@@ -29,6 +30,7 @@ from summarize.defects import (
     unfinished,
     word_bag,
 )
+from summarize.grammar import has_verb
 from summarize.headline import choose_headline, clean_headline
 from summarize.prepare import content_terms, prepare, word_count
 from summarize.schema import CallSettings, Document, Prepared, Summary
@@ -171,11 +173,31 @@ def select(
 
 def _printable(sentence: str) -> str:
     """What of a sentence a paragraph may print: no media-player notice glued
-    to its front, no photo caption run into it ("Smith outside court The
-    brother of ..." prints "The brother of ...")."""
+    to its front, and no photo caption run into it.
+
+    A run-on ("Smith was banned from driving The brother of Ryan Giggs has
+    lost his job.") is cut in two at the capitalised opener. The part that
+    points at a picture ("(left)", "pictured"), else the first, is the
+    caption. The caption stays, as a sentence of its own, only when it is a
+    clause that neither points at a picture nor repeats the rest; a part
+    that lost its full stop to the caption gets it back. Unchanged when the
+    sentence part would be shorter than MIN_WORDS.
+    """
     sentence = strip_furniture(sentence)
-    rest = after_caption(sentence)
-    return rest if rest is not None and word_count(rest) >= MIN_WORDS else sentence
+    split = caption_split(sentence)
+    if not split:
+        return sentence
+    first, second = split
+    if points_at_picture(second) and not points_at_picture(first) and has_verb(first):
+        body, caption = first + ".", ""
+    else:
+        body, caption = second, first
+    if word_count(body) < MIN_WORDS:
+        return sentence
+    clause = has_verb(caption.split(",")[0]) and word_count(caption) >= MIN_WORDS
+    if clause and not points_at_picture(caption) and not repeats(word_bag(caption), word_bag(body)):
+        return f"{caption}. {body}"
+    return body
 
 
 # A photo credit on a line of its own ("(Photo/Reuters)") is this short.
