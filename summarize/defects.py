@@ -356,10 +356,10 @@ def headline_defects(headline: str, source: Source, max_words: int = 12) -> list
     return [Defect(kind, detail) for kind, detail in found if detail]
 
 
-# A capitalised sentence opener straight after a lower-case word, with no
-# stop between: a caption run into the next sentence ("a colleague The cost").
+# A capitalised sentence opener straight after a word, with no stop between:
+# a caption run into the next sentence ("a colleague The cost").
 _RUN_ON = re.compile(
-    r"\b[a-z][\w'-]*[a-z0-9] (?:The|A|An|He|She|It|They|We|His|Her|Their|But|However|This|These|There|In|On|At|"
+    r"\b[A-Za-z][\w'-]*[a-z0-9] (?:The|A|An|He|She|It|They|We|His|Her|Their|But|However|This|These|There|In|On|At|"
     r"After|When|While|As|If|Mr|Mrs|Ms|Dr)\b(?! [A-Z])"
 )
 _TERMINAL = re.compile(r"(?:[.!?]|\.\.\.)['\")\]]*$")
@@ -374,8 +374,9 @@ def unfinished(sentence: str) -> str | None:
     """A paragraph's sentences must each end as a sentence.
 
     Flags a sentence with no terminal mark, and a caption run into the next
-    sentence: a lower-case word followed, with no stop, by a capitalised
-    sentence opener that starts a clause with a verb.
+    sentence: a word followed, with no stop, by a capitalised sentence opener
+    that starts a clause with a verb ("Monday The board met", not "read The
+    Times" or "infra-red A rays").
 
     Example: "Divorced people retire on less than a colleague The cost of
     divorce is high." (a caption run on).

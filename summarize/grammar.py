@@ -62,7 +62,7 @@ def also_noun_or_adjective(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _plural_noun(word: str) -> bool:
+def plural_noun(word: str) -> bool:
     """True when the lexicon knows the word as a plural noun: "sales", not "Swiss"."""
     from lemminflect import getAllLemmas
 
@@ -81,7 +81,7 @@ def _acts_as_verb(word: str, tags: frozenset[str], prev: str, clause_verb: bool)
         return True
     if not prev or prev in _NOUN_CONTEXT or clause_verb:
         return False  # "the plans", "backed plans", "has bid for cement firms"
-    plural_before = _plural_noun(prev) or prev in _PLURAL_PRONOUNS
+    plural_before = plural_noun(prev) or prev in _PLURAL_PRONOUNS
     if tags & {"VBD", "VBN"}:
         return True  # "talks left", "prices hit"
     if "VBZ" in tags:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from summarize.defects import FUNCTION_WORDS, Source, headline_defects, strip_furniture, unbalanced
-from summarize.grammar import also_noun_or_adjective, verb_forms, verb_positions
+from summarize.grammar import also_noun_or_adjective, plural_noun, verb_forms, verb_positions
 from summarize.prepare import STOPWORDS, stem, strip_dateline, words
 
 # A headline cut shorter than this rarely says who did what.
@@ -305,8 +305,10 @@ def _collapse_said_it(s: str) -> str:
     if not match:
         return s
     # The head of "Creditors of South Korea's top firm" is "Creditors".
-    head = re.split(r"\s+(?:of|in|at|for|from|with|on)\s+", match.group("subject"))[0].split()[-1]
-    plural = head.lower().endswith("s") and not head.endswith("'s") and not _ACRONYM.match(head)
+    words_before = re.split(r"\s+(?:of|in|at|for|from|with|on)\s+", match.group("subject"))[0].split()
+    head = words_before[-1]
+    # A capitalised head past the first word is a name ("Harbour Holdings"): singular.
+    plural = not (len(words_before) > 1 and head[:1].isupper()) and plural_noun(head.lower())
     if (match.group("pronoun").lower() == "they") != plural:
         return s
     return match.group("subject") + " " + s[match.end() :]

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from summarize.headline import candidates, clean_headline, compress
+from summarize.defects import Source, foreign_words, headline_defects
+from summarize.headline import candidates, choose_headline, clean_headline, compress
 
 
 @pytest.mark.parametrize(
@@ -53,3 +54,76 @@ def test_clean_headline() -> None:
     assert clean_headline("  Profits rise at the bank.\n", 12) == "Profits rise at the bank"
     assert clean_headline("a b c d e f g h i j k l m n o", 5).split() == ["A", "b", "c", "d", "e"]
     assert clean_headline("", 12) == ""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "whole"),
+    [
+        (
+            "The harbour trust had 1,099 complaints in 2015-16 and said some boats were left unmoored for weeks.",
+            "2015-16",
+        ),
+        ("Local rower Ann Reyes lost to Tom Vale in the quarter-finals of the county championship.", "quarter-finals"),
+    ],
+)
+def test_no_cut_inside_a_hyphenated_word(sentence: str, whole: str) -> None:
+    # A time phrase "in 2015-16" or "in the quarter" glued no "complaints-16" or "Vale-finals".
+    source = Source.from_sentences([sentence])
+    found = candidates(sentence, 12)
+    assert found and all(foreign_words(headline, source) == [] for headline in found)
+    assert any(whole in headline for headline in found)
+
+
+def test_quotations_are_kept_whole_or_dropped() -> None:
+    sentence = (
+        'The harbour master called the rivalry between the two rowing clubs "bitter and long overdue for an end".'
+    )
+    for headline in candidates(sentence, 10):
+        assert headline.count('"') in (0, 2)
+
+
+def test_will_becomes_to_only_for_the_subject() -> None:
+    assert compress("The harbour board will confirm Ann Reyes as its permanent chair.", 12).startswith(
+        "Harbour board to confirm"
+    )
+    said = compress("The harbour board has said they will not sell the port to developers.", 12)
+    assert " they to " not in f" {said} " and " to not " not in f" {said} "
+
+
+def test_descriptors_and_asides_give_way_to_the_name() -> None:
+    assert "Holcim has bid $800m" in candidates("Swiss cement firm Holcim has bid $800m to buy two Indian firms.", 12)
+    kilgore = candidates("Merle Kilgore, co-writer of the country hit Ring of Fire, has died aged 70.", 12)
+    assert "Merle Kilgore died aged 70" in kilgore
+    # A name inside the descriptor keeps it whole.
+    assert all(
+        "Bank of Mervyn" not in c for c in candidates("Bank of England governor Mervyn King said rates rise.", 12)
+    )
+
+
+def test_said_it_collapses_when_the_pronoun_agrees() -> None:
+    assert compress("Harbour Holdings has said it will sell its ferry business.", 12) == (
+        "Harbour Holdings to sell its ferry business"
+    )
+    kept = compress("Ann Reyes has said they will sell the ferry business.", 12)
+    assert kept.startswith("Ann Reyes")
+
+
+def test_choose_headline_skips_a_pronoun_start_and_defective_sentences() -> None:
+    sentences = [
+        "It was pretty impressive.",
+        "A Chinese team flew a kite measuring 6,000 metres at a festival in Weifang.",
+    ]
+    source = Source.from_sentences(sentences)
+    headline = choose_headline(sentences, [0, 1], 12, None, source)
+    assert headline.startswith("Chinese team flew kite")
+    assert headline_defects(headline, source, 12) == []
+
+
+def test_every_candidate_word_comes_from_the_sentence() -> None:
+    sentence = (
+        "The owners of embattled Russian oil giant Yukos are to ask the buyer of its former production unit"
+        " to pay back a $900m loan."
+    )
+    source = Source.from_sentences([sentence])
+    for headline in candidates(sentence, 12):
+        assert foreign_words(headline, source) == []

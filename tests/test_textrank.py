@@ -5,6 +5,7 @@ import time
 import numpy as np
 from conftest import ARTICLE, SEED
 
+from summarize.defects import Source, headline_defects, paragraph_defects
 from summarize.prepare import normalize, prepare, split_sentences
 from summarize.schema import CallSettings, Document
 from summarize.textrank import TextRankEngine, rank, shutdown_workers, similarity_matrix, term_counts
@@ -76,3 +77,39 @@ def test_workers_give_the_same_output() -> None:
     parallel = TextRankEngine(workers=2).summarize_documents(docs, CallSettings())
     shutdown_workers()
     assert [(s.id, s.headline, s.paragraph) for s in serial] == [(s.id, s.headline, s.paragraph) for s in parallel]
+
+
+HARBOUR = (
+    "Ann Reyes outside the harbour office, where the board met on Monday "
+    "The harbour board has confirmed Ann Reyes as its permanent chair after a vote on Monday.\n\n"
+    "Scroll down for video\n\n"
+    "Reyes, who rowed for the county for ten years, takes charge of a port that handled record cargo last year.\n\n"
+    "'But I've said all along, it's not about the chair.\n\n"
+    "The board said the port would need new cranes and a deeper channel to keep its ferry routes.\n\n"
+    "Click here to read more about the harbour board and the ferry routes it runs.\n\n"
+    "Reyes said the first task of the board was to agree the budget for the new cranes."
+)
+
+
+def test_paragraph_leaves_out_captions_furniture_and_stray_quotes() -> None:
+    summary = summarize(HARBOUR, paragraph_words=80)
+    assert summary.paragraph.startswith("The harbour board has confirmed Ann Reyes")
+    for furniture in ("office, where", "Scroll down", "Click here", "not about the chair"):
+        assert furniture not in summary.paragraph
+    assert paragraph_defects(summary.paragraph) == []
+
+
+def test_seed_paragraph_says_blinken_arrived_once() -> None:
+    summary = summarize(SEED.read_text(), paragraph_words=60)
+    assert summary.paragraph.count("arrived in Kiev") == 1
+    assert paragraph_defects(summary.paragraph) == []
+    assert headline_defects(summary.headline, Source.of(SEED.read_text()), 12) == []
+
+
+def test_media_notice_is_stripped_from_the_sentence_it_is_glued_to() -> None:
+    text = (
+        "Media playback is not supported on this device The harbour board confirmed Ann Reyes as chair on Monday. "
+        + ARTICLE
+    )
+    summary = summarize(text, paragraph_words=80)
+    assert "Media playback" not in summary.paragraph + summary.headline
