@@ -157,7 +157,8 @@ def bad_end(headline: str) -> str | None:
     if word in FUNCTION_WORDS or word in AUXILIARIES or (word in REPORTING_VERBS and not passive):
         return f"ends on {word!r}"
     year = re.fullmatch(r"(?:19|20)\d\d", word) and before in FUNCTION_WORDS
-    if (word in NUMBER_WORDS or _BARE_NUMBER.match(word)) and not (year or before in {"aged", "age"}):
+    age = before in {"aged", "age"} or " ".join(tokens[-3:-1]).lower() == "age of"
+    if (word in NUMBER_WORDS or _BARE_NUMBER.match(word)) and not (year or age):
         return f"ends on the bare number {word!r}"
     return None
 
@@ -292,13 +293,17 @@ def broken_grammar(headline: str) -> str | None:
     """The traces of a deletion or rewrite gone wrong inside a clause.
 
     Flags a subject pronoun followed by "to" (the "will" -> "to" rewrite
-    applied to a reported clause) and a modal, "do" or "to" followed by a
-    word that can only be a past tense (an auxiliary dropped before it).
+    applied to a reported clause), a modal, "do" or "to" followed by a word
+    that can only be a past tense (an auxiliary dropped before it), and a
+    verb of reporting whose clause lost its verb.
 
     Examples: "Authorities said they to seize land"; "Tindall wouldn't moved
-    any quicker".
+    any quicker"; "Dr Haddad said free evening openings".
     """
     tokens = [_bare(t).lower() for t in headline.split()]
+    for i, word in enumerate(tokens[:-1]):
+        if word in REPORTING_VERBS and word != "according" and not verb_positions(headline.split()[i + 1 :]):
+            return f"{word} ... with no verb after it"
     for first, second in zip(tokens, tokens[1:], strict=False):
         if first in _SUBJECT_PRONOUNS and second == "to":
             return f"{first} {second}"

@@ -94,8 +94,9 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
 
     Rules: an auxiliary or modal is a verb, and so is the verb form after it;
     a word after "to" that can be a base-form verb is one ("Kilmarnock to
-    confirm ..."); a word before a capitalised word is not ("car firms
-    General Motors"), unless one of those rules made it; a word that can only
+    confirm ..."); a present-tense form before a capitalised word is not
+    ("car firms General Motors"), unless one of those rules made it; a word
+    that can only
     be a verb form, not a present participle, is one; a word that can also be
     a noun ("plans", "boost") is one only after a content word, never after a
     determiner or preposition, in a clause with no verb yet, and in the
@@ -133,7 +134,8 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
             tags = verb_forms(lower)
             clause_verb = bool(found) and found[-1] >= clause_start
             after_auxiliary = prev in AUXILIARIES and (tags & {"VB", "VBN", "VBG"})
-            name_next = i + 1 < len(tokens) and tokens[i + 1][:1].isupper()
+            # "car firms General Motors": a present-tense form before a name is a noun.
+            name_next = i + 1 < len(tokens) and tokens[i + 1][:1].isupper() and not tags & {"VBD", "VBN"}
             if tags and (
                 prev == "to"
                 and "VB" in tags

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from summarize.defects import FUNCTION_WORDS, Source, headline_defects, strip_furniture, unbalanced
-from summarize.grammar import also_noun_or_adjective, plural_noun, verb_forms, verb_positions
+from summarize.grammar import AUXILIARIES, also_noun_or_adjective, plural_noun, verb_forms, verb_positions
 from summarize.prepare import STOPWORDS, stem, strip_dateline, words
 
 # A headline cut shorter than this rarely says who did what.
@@ -58,6 +58,12 @@ _SAID_VERB_SPAN = 80
 _ACCORDING_TAIL = re.compile(
     r",?\s+(?:according to|reports? claim|a report says|figures show|officials? said)\b.*$", re.IGNORECASE
 )
+_ATTRIBUTION_HEAD = re.compile(
+    rf"^(?:[\w .'-]{{0,50}}?\s+)?(?:has |have )?{_SAID_VERB}(?: on \w+)?(?:\s+that|\s*:|,)\s+",
+    re.IGNORECASE,
+)
+# "Chasing 273 to win, England reached ...": a participle clause before the subject.
+_LEAD_PARTICIPLE = re.compile(r"^[A-Z][a-z]+ing\b[^,]{0,60},\s+")
 _LEAD_TIME = re.compile(
     r"^(?:on|last|this|earlier|late|early|in|by|at the end of|over the)\s+"
     rf"(?:the\s+)?(?:\w+\s+){{0,2}}?{_WHEN}{_E}[^,]{{0,30}},\s+",
@@ -198,15 +204,16 @@ def _drop_time_phrase(s: str) -> str:
 
 def _core(sentence: str) -> str:
     """The sentence less what a headline never keeps: dateline, page furniture,
-    parentheticals, leading time phrase, clause or connective, trailing
+    parentheticals, a leading attribution ("X said that"), time phrase,
+    clause or connective, trailing
     attribution, appositives and time phrases, and "said it" (each only
     while four words are left)."""
     s = strip_dateline(" ".join(sentence.split()))
     s = strip_furniture(s)
     s = _PAREN.sub("", s).strip()
-    for pattern in (_LEAD_TIME, _LEAD_CLAUSE, _LEAD_CONNECTIVE):
+    for pattern in (_ATTRIBUTION_HEAD, _LEAD_TIME, _LEAD_CLAUSE, _LEAD_PARTICIPLE, _LEAD_CONNECTIVE):
         shorter = pattern.sub("", s, count=1)
-        if len(shorter.split()) >= 4:
+        if len(shorter.split()) >= 4 and shorter.split()[0].lower() not in _PRONOUNS:
             s = shorter
     for step in (_drop_attribution, _drop_appositive, _drop_time_phrase, _collapse_said_it):
         shorter = step(s)
@@ -321,7 +328,10 @@ _NAME_ASIDE = re.compile(r"^((?:[A-Z][\w'.-]*\s+){0,3}[A-Z][\w'.-]*),\s+([^,]{3,
 
 def _drop_name_aside(s: str) -> str:
     match = _NAME_ASIDE.match(s)
-    if match and not verb_positions(match.group(2).split()):
+    # The aside must be a noun phrase: no word in it that can only be a verb.
+    if match and not any(
+        verb_forms(w) and not also_noun_or_adjective(w) or w.lower() in AUXILIARIES for w in words(match.group(2))
+    ):
         return match.group(1) + " " + s[match.end() :]
     return s
 
@@ -409,6 +419,17 @@ def _best(sentence: str, source: Source, max_words: int, weights: Mapping[str, f
     return max(clean, key=lambda h: _salience(h, weights))
 
 
+# Below this share of English function words, a text is taken for another language.
+MIN_ENGLISH_SHARE = 0.2
+
+
+def looks_english(sentences: Sequence[str]) -> bool:
+    """True when enough of the words are English function words ("the",
+    "of", "said"): the headline rules and lexicon are English only."""
+    tokens = [w.lower() for s in sentences[:20] for w in words(s)]
+    return bool(tokens) and sum(w in STOPWORDS for w in tokens) / len(tokens) >= MIN_ENGLISH_SHARE
+
+
 # A sentence that opens on a quotation is someone's words, not the news.
 _QUOTE_START = re.compile(r"^[\"']")
 
@@ -436,7 +457,10 @@ def choose_headline(
     """
     if not order:
         return ""
-    source = source or Source.of("\n\n".join(sentences))
+    if not looks_english(sentences):
+        # The rules and the lexicon are English: elsewhere, the plain cut.
+        return clean_headline(strip_dateline(sentences[order[0]]), max_words)
+    source = source or Source.from_sentences(sentences)
     for i in list(order)[:MAX_TRIED_SENTENCES]:
         if _QUOTE_START.match(sentences[i]):
             continue
