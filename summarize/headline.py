@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from summarize.defects import FUNCTION_WORDS, Source, headline_defects, strip_furniture, unbalanced
 from summarize.grammar import AUXILIARIES, also_noun_or_adjective, plural_noun, verb_forms, verb_positions
+from summarize.language import clause_cut, has_dense
 from summarize.prepare import STOPWORDS, stem, strip_dateline, words
 
 # A headline cut shorter than this rarely says who did what.
@@ -169,17 +170,21 @@ def _finish(text: str) -> str:
     return headline
 
 
-def clean_headline(text: str, max_words: int) -> str:
+def clean_headline(text: str, max_words: int, language: str = "en") -> str:
     """One line, at most `max_words` words, cut at a phrase boundary, no final stop.
 
     Args:
       text: a candidate headline, generated or extracted.
-      max_words: the most words allowed.
+      max_words: the most words allowed (counted by characters in scripts
+        written without spaces).
+      language: the ISO 639-1 code; English phrase rules apply only to "en".
 
     Returns:
       The cleaned headline (possibly empty).
     """
     text = " ".join(text.split())
+    if language != "en" or has_dense(text):
+        return clause_cut(text, max_words, language)
     tokens = text.split(" ") if text else []
     if len(tokens) > max_words:
         tokens = _cut(tokens, max_words)
@@ -390,7 +395,9 @@ def _salience(headline: str, weights: Mapping[str, float]) -> float:
     return sum(weights.get(stem(w), 0.0) for w in tokens if w.lower() not in STOPWORDS) / (len(tokens) + 1)
 
 
-def compress(sentence: str, max_words: int, weights: Mapping[str, float] | None = None) -> str:
+def compress(
+    sentence: str, max_words: int, weights: Mapping[str, float] | None = None, language: str = "en"
+) -> str:
     """Rewrites a news sentence as a headline of at most `max_words` words.
 
     Args:
@@ -398,11 +405,15 @@ def compress(sentence: str, max_words: int, weights: Mapping[str, float] | None 
       max_words: the most words allowed.
       weights: optional topical weight of each stemmed term (its count in the
         article, say): the densest candidate in topical words wins.
+      language: the ISO 639-1 code. The rules are English: for any other
+        language the sentence is only cut at a clause boundary.
 
     Returns:
       The best candidate headline free of defects against the sentence
       itself, else the old-style cut of the whole sentence.
     """
+    if language != "en":
+        return clean_headline(strip_dateline(sentence), max_words, language)
     return _best(sentence, Source.of(sentence), max_words, weights) or clean_headline(
         _headline_style(_core(sentence)), max_words
     )
@@ -440,6 +451,7 @@ def choose_headline(
     max_words: int,
     weights: Mapping[str, float] | None = None,
     source: Source | None = None,
+    language: str | None = None,
 ) -> str:
     """The headline of an article: the first of its best sentences that
     compresses without a defect.
@@ -450,6 +462,8 @@ def choose_headline(
       max_words: the most words allowed.
       weights: the topical weight of each stemmed term (see `compress`).
       source: the article, for the word check; made from `sentences` if absent.
+      language: the article's ISO 639-1 code, when known (else guessed from
+        its function words).
 
     Returns:
       The headline; when no tried sentence gives a clean one, the old-style
@@ -457,9 +471,9 @@ def choose_headline(
     """
     if not order:
         return ""
-    if not looks_english(sentences):
-        # The rules and the lexicon are English: elsewhere, the plain cut.
-        return clean_headline(strip_dateline(sentences[order[0]]), max_words)
+    if not (language == "en" if language else looks_english(sentences)):
+        # The rules and the lexicon are English: elsewhere, the best sentence cut at a clause.
+        return clean_headline(strip_dateline(sentences[order[0]]), max_words, language or "und")
     source = source or Source.from_sentences(sentences)
     for i in list(order)[:MAX_TRIED_SENTENCES]:
         if _QUOTE_START.match(sentences[i]):

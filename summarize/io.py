@@ -16,6 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
+import charset_normalizer
+
+from summarize.language import detect_language
 from summarize.schema import Document, Summary, UsageError
 
 if TYPE_CHECKING:
@@ -48,16 +51,141 @@ class Problem:
 Item = Document | Problem
 
 
-def decode(data: bytes, source: str) -> Document | Problem:
-    """Decodes bytes as UTF-8; rejects binary data; replaces invalid bytes with a note."""
+# Byte-order marks, longest first: UTF-32's LE mark begins with UTF-16's.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Enough bytes to tell an encoding apart; detection on a whole 60 MB file
+# would cost seconds for nothing.
+_DETECT_BYTES = 64 * 1024
+# Latin-1 labels are read as cp1252, as browsers do (WHATWG): real "latin-1"
+# text uses 0x80-0x9f for cp1252's quotes and dashes, never for C1 controls.
+_AS_CP1252 = frozenset({"latin_1", "iso8859_1", "iso8859_15", "ascii"})
+# Latin-1 decoding fixed up to cp1252 for the bytes cp1252 defines in 0x80-0x9f.
+_CP1252_FIXES = {b: bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0xA0)}
+
+
+def _replaced(data: bytes, encoding: str) -> tuple[str, int]:
+    text = data.decode(encoding, errors="replace")
+    return text, text.count("\ufffd")
+
+
+def decode_text(data: bytes) -> tuple[str, list[str]]:
+    """Decodes bytes to text, detecting the encoding when it is not UTF-8.
+
+    A byte-order mark settles UTF-8, UTF-16 and UTF-32; then strict UTF-8 is
+    tried, so plain UTF-8 costs one decode. Text that is mostly valid UTF-8
+    with a few broken bytes stays UTF-8, with those bytes replaced. Anything
+    else is detected (see `_detect`): cp1252 and latin-1, the other Windows
+    code pages, cp1251, Shift JIS, GB18030...
+
+    Args:
+      data: the raw bytes.
+
+    Returns:
+      (text, notes): the notes say which encoding was detected, or how many
+      bytes no encoding explained and were replaced.
+
+    Raises:
+      ValueError: when the bytes are binary data, not text.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text, bad = _replaced(data, encoding)
+            return text, [f"invalid {encoding.upper()}: {bad} byte sequence(s) replaced"] if bad else []
     if b"\x00" in data[:8192]:
-        return Problem(source, "binary file (not text); skipped")
+        raise ValueError("binary file (not text)")
     try:
-        return Document(source, data.decode("utf-8-sig"))
+        return data.decode("utf-8"), []
     except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        count = text.count("\ufffd")
-        return Document(source, text, (f"invalid UTF-8: {count} byte sequence(s) replaced",))
+        pass
+    text, bad = _replaced(data, "utf-8")
+    # Multi-byte UTF-8 sequences almost never occur by chance in a legacy
+    # encoding: if there are as many of them as broken ones, it is UTF-8.
+    sample = text[:_DETECT_BYTES]
+    if sum(1 for ch in sample if ch > "\x7f" and ch != "\ufffd") >= sample.count("\ufffd"):
+        return text, [f"invalid UTF-8: {bad} byte sequence(s) replaced"]
+    encoding = _detect(data[:_DETECT_BYTES])
+    if encoding is None:
+        return text, [f"invalid UTF-8 and no encoding detected: {bad} byte sequence(s) replaced"]
+    if encoding == "cp1252":
+        # The five bytes cp1252 leaves undefined stay as latin-1 controls.
+        text, bad = data.decode("latin-1").translate(_CP1252_FIXES), 0
+    else:
+        text, bad = _replaced(data, encoding)
+    note = f"not UTF-8: decoded as {encoding} (detected)"
+    return text, [note + (f"; {bad} byte sequence(s) replaced" if bad else "")]
+
+
+def _detect(sample: bytes) -> str | None:
+    """Names the encoding of bytes that are not UTF-8, or None.
+
+    charset-normalizer proposes; on short Western text its ranking among the
+    single-byte code pages is arbitrary (French cp1252 may come out as cp1257,
+    "Noėl"). So cp1252, the commonest legacy encoding, is taken whenever its
+    reading looks like Western text (a few accented letters, no stray symbols
+    inside words) in a language cp1252 writes. For a language it cannot write
+    (Czech, Polish, Lithuanian, Turkish...) that language's Windows code page
+    is taken; for any other text (Cyrillic, Greek, CJK bytes), the proposal.
+    """
+    western = sample.decode("cp1252", errors="replace")
+    if _looks_western(western):
+        page = _WINDOWS_PAGES.get(detect_language(western), "cp1252")
+        try:
+            sample.decode(page)
+            return page
+        except UnicodeDecodeError:
+            pass
+    # UTF-16 and UTF-32 without a mark are guesses on text with no NUL bytes
+    # (those with NULs were turned away as binary): never right for news text.
+    matches = charset_normalizer.from_bytes(sample)
+    proposed = [m.encoding for m in matches if not m.encoding.startswith(("utf_16", "utf_32"))]
+    if not proposed:
+        return None
+    return "cp1252" if proposed[0] in _AS_CP1252 else proposed[0]
+
+
+# Non-ASCII characters that are not letters but are common in text.
+_TYPOGRAPHY = frozenset(
+    "\u00a0\u00ab\u00bb\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026"
+    "\u20ac\u00a3\u00a5\u00b0\u00a7\u00a9\u00ae\u2122\u00b7\u2022\u00bf\u00a1"
+)
+# Languages in Latin letters that cp1252 cannot write, and their Windows code page.
+_WINDOWS_PAGES = {
+    **dict.fromkeys(("cs", "sk", "pl", "hu", "ro", "hr", "sl", "bs", "sr"), "cp1250"),
+    **dict.fromkeys(("lt", "lv", "et"), "cp1257"),
+    **dict.fromkeys(("tr", "az"), "cp1254"),
+}
+
+
+def _looks_western(text: str) -> bool:
+    """Text read as cp1252 that is plausibly right: every byte defined, accented
+    letters a minority (not Cyrillic bytes read as "Ïðàâ"), and no symbols
+    inside words ("pomù", "anunci¾", "³ódź" are other code pages)."""
+    if "\ufffd" in text:
+        return False
+    letters = extra = 0
+    for word in text.split():
+        for ch in word.strip(".,;:!?\"'()[]"):
+            if ch.isalpha():
+                letters += 1
+                extra += ch > "\x7f"
+            elif ch > "\x7f" and ch not in _TYPOGRAPHY:
+                return False
+    return extra <= 0.3 * letters
+
+
+def decode(data: bytes, source: str) -> Document | Problem:
+    """Decodes a source's bytes into a Document; binary data is a Problem."""
+    try:
+        text, notes = decode_text(data)
+    except ValueError as err:
+        return Problem(source, f"{err}; skipped")
+    return Document(source, text, tuple(notes))
 
 
 def read_file(path: Path) -> Document | Problem:

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+from summarize.language import CJK_LETTERS, SOUTHEAST_LETTERS, word_count
 from summarize.schema import Document, Prepared, Sentence
 from summarize.webpage import read_page
 
@@ -66,30 +67,188 @@ _CHAR_MAP: dict[str, str] = {
     "\u200d": "",
     "\ufeff": "",
     "\r": "\n",
+    "\x85": "\n",
+    "\u2028": "\n",
+    "\u2029": "\n\n",
 }
 # One pass each: characters to map (control characters become spaces), line
 # breaks with the blanks around them, and runs of other whitespace. Regexes
 # with rare matches are several times faster here than str.translate.
 _SPECIAL = re.compile("[" + "".join(_CHAR_MAP) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BREAKS = re.compile(r"[ \t\f\v]*\n[ \t\f\v\n]*")
 _BLANKS = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 
 
 def normalize(text: str) -> str:
-    """Normalises whitespace, quotes and dashes.
+    """Normalises line ends, whitespace, quotes and dashes.
 
-    Paragraph breaks survive as a blank line; every other run of whitespace
-    becomes one space.
+    Hard-wrapped lines are joined (see `join_lines`): in the result each line
+    is a block (a paragraph, a title, a list item), and a blank line separates
+    paragraphs. Every other run of whitespace becomes one space.
     """
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
     text = _SPECIAL.sub(lambda m: _CHAR_MAP.get(m.group(), " "), text)
-    # Both patterns are tried at every blank; most articles need neither.
     if "\n" in text:
-        text = _BREAKS.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", text)
+        text = join_lines(text)
+    # Tried at every blank; most articles need it not at all.
     if "  " in text or "\t" in text or "\f" in text or "\v" in text:
         text = _BLANKS.sub(" ", text)
     return text.strip()
+
+
+# A list item's marker: a bullet, or a number with a stop or bracket.
+_BULLET = re.compile(r"(?:[-*+\u2022\u2023\u2043\u2219\u25aa\u25cf\u25e6\u00b7]|\d{1,3}[.)])\s+")
+# A line ending in a hyphen after two letters may be a hyphenated word the
+# wrapper broke ("well-" / "known"), or a suspended hyphen ("pre- and post-war")
+# or a dash typed without its space ("children- whose"). These words follow
+# the latter two; compounds take particles ("run-up", "kick-off") instead.
+_HYPHEN_BREAK = re.compile(r"[^\W\d_]{2}-$")
+_NOT_COMPOUND = frozenset(
+    "and or nor to but the a an his her its their our my your whose who which that as than "
+    "he she it they we this these those".split()
+)
+# A letter or mark of a script written without spaces, or CJK punctuation.
+_DENSE_CHAR = re.compile(f"[{CJK_LETTERS}{SOUTHEAST_LETTERS}\u3000-\u303f\uff01-\uff65]")
+# Share of a wrapped text's inner lines that must be full (the next word
+# would not have fitted) for its line breaks to be read as wrapping.
+_WRAPPED_SHARE = 0.5
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _first_word(line: str) -> str:
+    return line.split(None, 1)[0] if line.strip() else ""
+
+
+def _wrap_width(lines: list[str]) -> tuple[int, int] | None:
+    """Estimates the width a text was wrapped at: (typical, widest).
+
+    Returns None when the text is not hard-wrapped: unless more than half of
+    the lines followed by an unindented line are full, that is, could not
+    have taken the next line's first word.
+    """
+    inner = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if a.strip() and b.strip() and not _indent(b)]
+    if not inner:
+        return None
+    lengths = sorted(len(line) for line in lines if line.strip())
+    # The 90th percentile, not the widest line: a long unbreakable URL must
+    # not make every other line look short. Any estimate at or under the
+    # true width keeps all of a greedy wrapper's breaks full.
+    width = lengths[min(len(lengths) - 1, len(lengths) * 9 // 10)]
+    full = sum(len(a) + 1 + len(_first_word(b)) > width for a, b in inner)
+    if full <= _WRAPPED_SHARE * len(inner):
+        return None
+    return width, lengths[-1]
+
+
+def _joiner(a: str, b: str, widest: int) -> str:
+    """What goes between two wrapped lines: a space, or nothing inside a
+    hyphenated word, a word too long for a line, or a script without spaces."""
+    head = b.lstrip()
+    if _DENSE_CHAR.match(head) and _DENSE_CHAR.match(a[-1]):
+        return ""
+    if _HYPHEN_BREAK.search(a) and head[:1].isalpha() and _first_word(head).lower() not in _NOT_COMPOUND:
+        return ""
+    last = a.rsplit(None, 1)[-1]
+    if len(a) == widest and len(last) + len(_first_word(head)) > widest:
+        return ""  # a word longer than a line, broken by the wrapper
+    return " "
+
+
+def _hard_break(a: str, b: str, block_start: bool, block_indent: int, width: int | None) -> bool:
+    """Whether the line break between lines `a` and `b` ends a block.
+
+    Args:
+      a: the line before the break (right-stripped).
+      b: the line after it.
+      block_start: `a` is the first line of its block.
+      block_indent: the indent of the block's first line.
+      width: the wrap width, or None when the text is not wrapped.
+    """
+    full = width is not None and len(a) + 1 + len(_first_word(b)) > width
+    indent_a, indent_b = _indent(a), _indent(b)
+    if indent_b > indent_a:
+        # ...unless it is the hanging indent of a list item's continuation.
+        bullet = _BULLET.match(a, indent_a)
+        return not (block_start and bullet and indent_b == bullet.end())
+    if indent_b < indent_a and not block_start:
+        return True  # the end of an indented run (a hanging indent, a quote)
+    head = b[indent_b:]
+    if _BULLET.match(head):
+        return not full  # a full line is wrapped: its "- " is a dash
+    if head[:1].islower() or full:
+        return False
+    if a[-1] in _TERMINAL_CHARS or _WIDE_STOP.match(a[-1]):
+        return _ends_sentence(a, head)
+    # A short line on its own: a title, a byline, a subheading.
+    return block_start and a[-1] not in ",;:-" and (width is None or len(a) < 0.75 * width)
+
+
+def _ends_sentence(a: str, b: str) -> bool:
+    """Whether the splitter would end a sentence between `a` and `b`."""
+    probe = a[-60:] + " " + b[:60]
+    for match in _BOUNDARY.finditer(probe, max(0, len(probe) - len(b[:60]) - 12)):
+        if match.end() == len(probe) - len(b[:60]):
+            return _is_boundary(probe, match)
+    return False
+
+
+def join_lines(text: str) -> str:
+    """Joins hard-wrapped lines into blocks.
+
+    A line break inside a paragraph is a space, unless the next line starts a
+    block: it is indented more, or starts with a list bullet, or the line
+    before it ends a sentence or stands alone (a title, a byline) and is not
+    full. A line is full when the wrap width (estimated from the text) would
+    not have taken the next word; in text that is not wrapped, no line is.
+    List bullets at the start of a block are dropped.
+
+    Args:
+      text: text with "\n" line ends.
+
+    Returns:
+      One block per line; a blank line between paragraphs.
+    """
+    lines = [line.rstrip() for line in (text.expandtabs() if "\t" in text else text).split("\n")]
+    estimate = _wrap_width(lines)
+    width, widest = estimate if estimate else (None, 0)
+    paragraphs: list[str] = []
+    blocks: list[str] = []
+    parts: list[str] = []
+    previous = ""
+    block_start, block_indent = True, 0
+
+    def close_block() -> None:
+        if parts:
+            block = "".join(parts).lstrip()
+            bullet = _BULLET.match(block)
+            blocks.append(block[bullet.end() :] if bullet and bullet.end() < len(block) else block)
+            parts.clear()
+
+    for line in lines:
+        if not line.strip():
+            close_block()
+            if blocks:
+                paragraphs.append("\n".join(blocks))
+                blocks.clear()
+            previous = ""
+            continue
+        if previous and not _hard_break(previous, line, block_start, block_indent, width):
+            parts.append(_joiner(previous, line, widest) + line.lstrip())
+            block_start = False
+        else:
+            close_block()
+            parts.append(line)
+            block_start, block_indent = True, _indent(line)
+        previous = line
+    close_block()
+    if blocks:
+        paragraphs.append("\n".join(blocks))
+    return "\n\n".join(paragraphs)
 
 
 # Titles before a name: a full stop after them never ends a sentence.
@@ -110,7 +269,18 @@ _OPENERS = frozenset(
     "many most one two three mr mrs ms dr police officials".split()
 )
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$")
-_BOUNDARY = re.compile(r"(\.\.\.|[.!?]+)([\"')\]]*)(\s+)")
+# Sentence ends followed by a space: Latin, Devanagari (danda), Arabic and
+# Urdu, Ethiopic and Tibetan marks.
+_STOPS = ".!?\u0964\u0965\u061f\u06d4\u1362\u0f0d"
+_BOUNDARY = re.compile(rf"(\.\.\.|[{_STOPS}]+)([\"')\]]*)(\s+)")
+# Sentence ends that need no space after them: Chinese and Japanese (full and
+# half width), Khmer and Myanmar. Blocks with one of them use the wider
+# pattern, where the space is optional and is checked in `_is_boundary`.
+_WIDE_STOPS = "\u3002\uff01\uff1f\uff61\u17d4\u17d5\u104b"
+_WIDE_STOP = re.compile(f"[{_WIDE_STOPS}]")
+_WIDE_BOUNDARY = re.compile(
+    rf"(\.\.\.|[{_STOPS}]+|[{_WIDE_STOPS}]+)([\"')\]\u300d\u300f\u3011\u300b\uff09]*)(\s*)"
+)
 _NEXT_WORD = re.compile(r"[\"'(\[]*([^\s\"'(\[]*)")
 
 
@@ -119,6 +289,13 @@ def _is_boundary(block: str, match: re.Match[str]) -> bool:
     # The first character of the next word settles most cases; a regex only
     # runs for the few that need the whole word.
     end = i = match.end()
+    if not match.group(3):
+        # No space after it: only a wide stop ends a sentence, or "!" and "?"
+        # before a character of a script without spaces.
+        punct = match.group(1)[-1]
+        if punct in _WIDE_STOPS:
+            return end < len(block)
+        return punct in "!?" and end < len(block) and _DENSE_CHAR.match(block, end) is not None
     while i < len(block) and block[i] in "\"'([":
         i += 1
     if i == len(block) or block[i].isspace() or block[i].islower():
@@ -140,9 +317,16 @@ def _is_boundary(block: str, match: re.Match[str]) -> bool:
     return True
 
 
+# Thai and Lao have no sentence mark: a space between two of their letters
+# ends a sentence or a clause. Pieces shorter than this are kept together.
+_SPACED_CLAUSE = re.compile("(?<=[\u0e00-\u0eff]) +(?=[\u0e00-\u0eff])")
+_MIN_CLAUSE_CHARS = 40
+
+
 def _split_block(block: str) -> Iterator[str]:
     start = 0
-    for match in _BOUNDARY.finditer(block):
+    pattern = _WIDE_BOUNDARY if _WIDE_STOP.search(block) else _BOUNDARY
+    for match in pattern.finditer(block):
         if _is_boundary(block, match):
             sentence = block[start : match.start(3)].strip()
             if sentence:
@@ -153,28 +337,54 @@ def _split_block(block: str) -> Iterator[str]:
         yield tail
 
 
+def _split_spaced_clauses(sentence: str) -> Iterator[str]:
+    """Cuts Thai or Lao text at the spaces that separate its sentences."""
+    start = 0
+    for match in _SPACED_CLAUSE.finditer(sentence):
+        if match.start() - start >= _MIN_CLAUSE_CHARS:
+            yield sentence[start : match.start()]
+            start = match.end()
+    yield sentence[start:]
+
+
 _TERMINAL_CHARS = frozenset(".!?:;\"')]")
 
 
 def _blocks(text: str) -> Iterator[str]:
-    """Yields paragraphs; a short line without final punctuation (a title,
-    a byline, a subheading) is a block of its own."""
-    for paragraph in text.split("\n\n"):
-        lines = [line for line in paragraph.split("\n") if line.strip()]
-        pending: list[str] = []
-        for line in lines:
-            if not pending and line[-1] not in _TERMINAL_CHARS and line.count(" ") < 12:
-                yield line
-                continue
-            pending.append(line)
-        if pending:
-            yield " ".join(pending)
+    """Yields the blocks of normalised text: its non-blank lines (paragraphs,
+    titles, list items; `join_lines` has made them)."""
+    for line in text.split("\n"):
+        if line and not line.isspace():
+            yield line
+
+
+_CLAUSE_MARK = re.compile("[,;\uff0c\u3001\uff1b\u060c\u061b] ?")
 
 
 def _cut_long(sentence: str) -> Iterator[str]:
+    """Cuts a sentence of more than MAX_SENTENCE_WORDS words into pieces of
+    about half that: between words, or after a comma in scripts without spaces."""
+    if word_count(sentence) != sentence.count(" ") + 1:
+        yield from _cut_dense(sentence)
+        return
     tokens = sentence.split(" ")
     for i in range(0, len(tokens), MAX_SENTENCE_WORDS // 2):
         yield " ".join(tokens[i : i + MAX_SENTENCE_WORDS // 2])
+
+
+def _cut_dense(sentence: str) -> Iterator[str]:
+    start = 0
+    for match in _CLAUSE_MARK.finditer(sentence):
+        if word_count(sentence[start : match.end()]) >= MAX_SENTENCE_WORDS // 2:
+            yield sentence[start : match.end()].strip()
+            start = match.end()
+    rest = sentence[start:]
+    # No comma for a long way: a cut by characters, as a last resort.
+    step = max(1, len(rest) * MAX_SENTENCE_WORDS // (2 * max(1, word_count(rest))))
+    for i in range(0, len(rest), step):
+        piece = rest[i : i + step].strip()
+        if piece:
+            yield piece
 
 
 def iter_sentences(text: str) -> Iterator[str]:
@@ -185,10 +395,17 @@ def iter_sentences(text: str) -> Iterator[str]:
     """
     for block in _blocks(text):
         for sentence in _split_block(block):
-            if sentence.count(" ") < MAX_SENTENCE_WORDS:
-                yield sentence
-            else:
-                yield from _cut_long(sentence)
+            if sentence.isascii():
+                if sentence.count(" ") < MAX_SENTENCE_WORDS:
+                    yield sentence
+                else:
+                    yield from _cut_long(sentence)
+                continue
+            for piece in _split_spaced_clauses(sentence) if _SPACED_CLAUSE.search(sentence) else (sentence,):
+                if word_count(piece) < MAX_SENTENCE_WORDS:
+                    yield piece
+                else:
+                    yield from _cut_long(piece)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -226,11 +443,6 @@ _WORD = re.compile(r"[^\W_]+(?:['.\-][^\W_]+)*")
 def words(text: str) -> list[str]:
     """Tokenises text into words, keeping case ("U.S", "1.13bn", "don't")."""
     return _WORD.findall(text)
-
-
-def word_count(text: str) -> int:
-    """Returns the number of whitespace-separated words."""
-    return len(text.split())
 
 
 STOPWORDS = frozenset(

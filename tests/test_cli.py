@@ -80,10 +80,20 @@ def test_empty_and_binary_files_fail_clearly(tmp_path: Path, content: bytes, mes
 
 
 def test_invalid_utf8_is_replaced_with_a_note(tmp_path: Path) -> None:
-    path = tmp_path / "latin1.txt"
-    path.write_bytes(ARTICLE.encode() + " Caf\xe9 d\xe9j\xe0 vu.".encode("latin-1"))
+    path = tmp_path / "broken.txt"
+    # UTF-8 (the accents are valid) with one byte that no encoding explains.
+    path.write_bytes(ARTICLE.replace("Jane Smith", "Zo\u00eb M\u00fcller").encode() + b" \xff")
     code, out, _ = run(str(path), "--method", "textrank", "-f", "jsonl")
-    assert code == 0 and "invalid UTF-8" in json.loads(out)["notes"][0]
+    assert code == 0 and "invalid UTF-8: 1 byte sequence(s) replaced" in json.loads(out)["notes"][0]
+
+
+def test_latin1_is_detected_and_read(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(ARTICLE.encode() + " The caf\xe9 served cr\xe8me br\xfbl\xe9e to every guest.".encode("latin-1"))
+    code, out, _ = run(str(path), "--method", "textrank", "-f", "jsonl", "--sentences", "9")
+    record = json.loads(out)
+    assert code == 0 and "not UTF-8: decoded as cp1252 (detected)" in record["notes"][0]
+    assert "The café served crème brûlée to every guest." in record["paragraph"]
 
 
 def test_html_non_english_single_sentence(tmp_path: Path) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from summarize.prepare import (
@@ -120,3 +122,89 @@ def test_scripts_are_told_apart() -> None:
     assert prepare(Document("a", "Москва сегодня объявила новые меры.")).script == "cyrillic"
     assert prepare(Document("b", "北京今天宣布了新的措施。")).script == "cjk"
     assert prepare(Document("c", "The council met.")).script == "latin"
+
+
+WRAPPED = """Storm hits the coast
+
+The storm reached the northern coast on Tuesday night, closing
+schools and cutting power to thousands of well-
+known seaside towns. Officials said the damage was worse than
+in 1998.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A wrapped paragraph is one block; a hyphenated word broken at the end of a line is whole again.
+        (WRAPPED, "Storm hits the coast\n\nThe storm reached the northern coast on Tuesday night, closing schools and "
+         "cutting power to thousands of well-known seaside towns. Officials said the damage was worse than in 1998."),
+        # CRLF and lone CR are line ends, not paragraph breaks.
+        ("One line\r\nwrapped here.\r\n\r\nNext paragraph.", "One line wrapped here.\n\nNext paragraph."),
+        ("Old Mac line\rwrapped.", "Old Mac line wrapped."),
+        # A title on its own line, with no blank line after it.
+        ("Storm hits the coast\nThe storm reached the northern coast on Tuesday night.",
+         "Storm hits the coast\nThe storm reached the northern coast on Tuesday night."),
+        # List items are blocks, their bullets dropped; an indented line starts a block.
+        ("He announced:\n- lower taxes for families\n* a new hospital\n\n    First paragraph\nwraps.\n    Second.",
+         "He announced:\nlower taxes for families\na new hospital\n\nFirst paragraph wraps.\nSecond."),
+        # One paragraph per line (not wrapped): each line stays a block.
+        ("The first paragraph is long and ends here.\nThe second one is short.\nA third.",
+         "The first paragraph is long and ends here.\nThe second one is short.\nA third."),
+        # Chinese lines join without a space.
+        ("河西市第一条地铁线路\n于周六正式开通运营。", "河西市第一条地铁线路于周六正式开通运营。"),
+    ],
+)
+def test_line_structure(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+def test_list_bullet_after_a_full_line_is_a_dash() -> None:
+    # A wrapper put " - " at the start of a line: the line before is full, so it is a dash.
+    article = "Gary Locke will be confirmed as the manager on Friday - exactly eight weeks after he was asked."
+    wrapped = textwrap.fill(article, 53)
+    assert "\n- exactly" in wrapped
+    assert normalize(wrapped) == article
+
+
+def test_suspended_hyphen_keeps_its_space() -> None:
+    text = "A survey of eighteen- and nineteen-year-old voters found that most of them were " * 3
+    for width in (30, 41, 57):
+        assert normalize(textwrap.fill(text, width)) == " ".join(text.split())
+
+
+def test_word_longer_than_the_line_is_mended() -> None:
+    text = "See the full report at " + "https://example.org/" + "a" * 80 + " for details on the budget plans."
+    assert normalize(textwrap.fill(text, 60)) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("市议会周二通过了预算。学校经费增加百分之四！你同意吗？是的。",
+         ["市议会周二通过了预算。", "学校经费增加百分之四！", "你同意吗？", "是的。"]),
+        ("他说：“我们赢了。”然后离开了。", ['他说："我们赢了。"', "然后离开了。"]),
+        ("नगर परिषद ने बजट मंजूर किया। स्कूलों का खर्च बढ़ेगा। क्या यह सही है?",
+         ["नगर परिषद ने बजट मंजूर किया।", "स्कूलों का खर्च बढ़ेगा।", "क्या यह सही है?"]),
+        ("هل تكفي هذه المحطة؟ يقول المسؤولون إنها تكفي. وأضافوا ذلك.",
+         ["هل تكفي هذه المحطة؟", "يقول المسؤولون إنها تكفي.", "وأضافوا ذلك."]),
+        ("Совет утвердил бюджет. В 2024 г. в Москве открыли мост. В. В. Иванов согласен.",
+         ["Совет утвердил бюджет.", "В 2024 г. в Москве открыли мост.", "В. В. Иванов согласен."]),
+    ],
+)
+def test_sentence_ends_of_other_scripts(text: str, expected: list[str]) -> None:
+    assert split_sentences(normalize(text)) == expected
+
+
+def test_thai_is_cut_at_spaces_between_long_clauses() -> None:
+    clause = "สภาเมืองอนุมัติงบประมาณใหม่สำหรับโรงเรียนเมื่อวันอังคารที่ผ่านมา"
+    sentences = split_sentences(" ".join([clause] * 4))
+    assert sentences == [clause] * 4
+
+
+def test_long_chinese_sentence_is_cut_at_commas() -> None:
+    clause = "市议会周二通过了新的学校预算方案"
+    sentences = split_sentences("，".join([clause] * 30) + "。")
+    assert len(sentences) > 2
+    assert all(word_count(s) <= 80 for s in sentences)
+    assert "".join(sentences) == "，".join([clause] * 30) + "。"
