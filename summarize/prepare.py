@@ -16,7 +16,9 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-from summarize.language import CJK_LETTERS, SOUTHEAST_LETTERS, word_count
+import regex
+
+from summarize.language import CJK_LETTERS, SOUTHEAST_LETTERS, has_dense, stopwords, word_count
 from summarize.schema import Document, Prepared, Sentence
 from summarize.webpage import read_page
 
@@ -438,11 +440,24 @@ def strip_dateline(sentence: str) -> str:
 
 
 _WORD = re.compile(r"[^\W_]+(?:['.\-][^\W_]+)*")
+# Scripts whose words carry combining marks (Devanagari vowel signs, Arabic
+# vowels, Thai tone marks): `re` breaks words at them, so the `regex` module,
+# which knows \p{M}, tokenises text that has any.
+_MARKED = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0dff\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]"
+)
+_WORD_MARKED = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['.\-][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*")
 
 
 def words(text: str) -> list[str]:
-    """Tokenises text into words, keeping case ("U.S", "1.13bn", "don't")."""
-    return _WORD.findall(text)
+    """Tokenises text into words, keeping case ("U.S", "1.13bn", "don't").
+
+    Words of scripts without spaces come out as whole runs of letters.
+    """
+    if text.isascii() or not _MARKED.search(text):
+        return _WORD.findall(text)
+    return _WORD_MARKED.findall(text)
 
 
 STOPWORDS = frozenset(
@@ -484,8 +499,11 @@ _TERMS: dict[str, str] = {}
 _TERMS_MAX = 500_000
 
 
-def content_terms(sentence: str) -> list[str]:
-    """Returns the stemmed, lower-cased non-stopwords of a sentence."""
+def content_terms(sentence: str, language: str = "en") -> list[str]:
+    """Returns the content terms of a sentence: for English, its stemmed,
+    lower-cased non-stopwords; for other languages see `_foreign_terms`."""
+    if language != "en":
+        return _foreign_terms(sentence, language)
     tokens = _WORD.findall(sentence.lower())
     try:
         return list(filter(None, map(_TERMS.__getitem__, tokens)))
@@ -496,6 +514,23 @@ def content_terms(sentence: str) -> list[str]:
             if word not in _TERMS:
                 _TERMS[word] = "" if word in STOPWORDS else stem(word)
         return list(filter(None, map(_TERMS.__getitem__, tokens)))
+
+
+def _foreign_terms(sentence: str, language: str) -> list[str]:
+    """Lower-cased words that are not the language's stop words; in scripts
+    without spaces, the overlapping character pairs of each run of letters
+    (the usual index terms for Chinese, Japanese and Thai), less pairs of
+    stop characters. No stemming: there is no light stemmer for all of them."""
+    stop = stopwords(language)
+    terms: list[str] = []
+    for word in words(sentence.lower()):
+        if has_dense(word) and len(word) > 1:
+            pairs = (word[i : i + 2] for i in range(len(word) - 1))
+            terms += [pair for pair in pairs if pair[0] not in stop or pair[1] not in stop]
+        elif word not in stop:
+            terms.append(word)
+    return terms
+
 
 
 # A document is prepared up to this many sentences; engines read at most a few

@@ -85,3 +85,10 @@ def test_cache_lookup_reads_the_hub_cache_layout(tmp_path: Path, monkeypatch: py
     assert cached_path(spec) is None  # no config.json: an incomplete download
     (snapshot / "config.json").write_text("{}")
     assert cached_path(spec) == snapshot
+
+
+def test_multilingual_model_is_registered_and_reported_unavailable() -> None:
+    spec = spec_for("csebuetnlp/mT5_multilingual_XLSum")
+    assert spec.name == "mt5-multilingual-xlsum" and spec.prefix == ""
+    with pytest.raises(ModelUnavailable, match="mt5-multilingual-xlsum not in cache"):
+        resolve("mt5-multilingual-xlsum")
