@@ -27,6 +27,7 @@ __all__ = [
     "DENSE_SCRIPTS",
     "SOUTHEAST_LETTERS",
     "clause_cut",
+    "cut_words",
     "has_dense",
     "detect_language",
     "detect_script",
@@ -211,9 +212,11 @@ _CLAUSE_END = re.compile(r"[,;:\uff0c\u3001\uff1b\uff1a\u060c\u061b]+|\s[-\u2013
 _TRAILING = " ,;:-.\u3002\uff0c\u3001\uff1b\uff1a\u060c\u061b\u0964\u0965\u06d4"
 
 
-def _hard_cut(text: str, max_words: int) -> str:
+def cut_words(text: str, max_words: int) -> str:
     """The longest prefix of at most `max_words` words, cut between words
     (or, in a dense script, between characters)."""
+    if not has_dense(text):
+        return " ".join(text.split()[:max_words])
     tokens = text.split(" ")
     kept: list[str] = []
     for token in tokens:
@@ -231,16 +234,18 @@ def _hard_cut(text: str, max_words: int) -> str:
     return " ".join(kept)
 
 
-def clause_cut(text: str, max_words: int) -> str:
+def clause_cut(text: str, max_words: int, language: str = "und") -> str:
     """Shortens text to `max_words` words at the last clause boundary that
     keeps at least half of them; a cut between words where there is none.
 
     The headline of a language without compression rules: language-neutral,
-    and counted by characters in scripts without spaces.
+    and counted by characters in scripts without spaces. A cut between words
+    drops what it left open: a quotation mark and the stop words at its end.
 
     Args:
       text: one sentence (or a generated headline).
       max_words: the most words (script-aware, see `word_count`).
+      language: the ISO 639-1 code, for the stop words a cut must not end on.
 
     Returns:
       The cut text, with no trailing punctuation.
@@ -255,6 +260,16 @@ def clause_cut(text: str, max_words: int) -> str:
                 break
             if size >= max_words / 2:
                 best = prefix
-        text = best or _hard_cut(text, max_words)
+        text = best or _tidy_cut(cut_words(text, max_words), stopwords(language))
     text = text.rstrip(_TRAILING)
     return text[0].upper() + text[1:] if text[:1].islower() else text
+
+
+def _tidy_cut(text: str, stop: frozenset[str]) -> str:
+    """Ends a cut before a quotation it opened, and not on a stop word."""
+    if text.count('"') % 2:
+        text = text[: text.rindex('"')]
+    tokens = text.split()
+    while len(tokens) > 1 and tokens[-1].lower().strip(_TRAILING) in stop:
+        tokens.pop()
+    return " ".join(tokens)

@@ -18,7 +18,16 @@ from functools import lru_cache
 
 import regex
 
-from summarize.language import CJK_LETTERS, SOUTHEAST_LETTERS, has_dense, stopwords, word_count
+from summarize.language import (
+    CJK_LETTERS,
+    SOUTHEAST_LETTERS,
+    detect_language,
+    detect_script,
+    has_dense,
+    stopwords,
+    word_count,
+)
+from summarize.markdown import looks_like_markdown, markdown_to_text
 from summarize.schema import Document, Prepared, Sentence
 from summarize.webpage import read_page
 
@@ -544,17 +553,16 @@ def _looks_like_title(block: str) -> bool:
     return not _TERMINAL_END.search(block) and 4 <= word_count(block) <= 20
 
 
-def _script(text: str) -> str:
-    """The main writing system of `text`, from a sample of its letters."""
-    counts: dict[str, int] = {}
-    for char in text[:2000]:
-        if char.isalpha():
-            name = unicodedata.name(char, "").split(" ")[0]
-            counts[name] = counts.get(name, 0) + 1
-    if not counts:
-        return "latin"
-    top = max(counts, key=counts.__getitem__)
-    return {"CJK": "cjk", "HIRAGANA": "cjk", "KATAKANA": "cjk", "HANGUL": "hangul"}.get(top, top.lower())
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def _plain(doc: Document) -> tuple[str, str | None]:
+    """The document's text with Markdown (a .md file, or text that clearly
+    is Markdown) made plain, and the Markdown's first heading, if any."""
+    if doc.id.lower().endswith(MARKDOWN_SUFFIXES) or looks_like_markdown(doc.text):
+        text = doc.text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in doc.text else doc.text
+        return markdown_to_text(text)
+    return doc.text, None
 
 
 def prepare(doc: Document) -> Prepared:
@@ -569,7 +577,9 @@ def prepare(doc: Document) -> Prepared:
       text has no sentences.
     """
     page = read_page(doc.text)  # HTML: the page's title and main text, without its boilerplate
-    text = normalize(page.as_text() if page else doc.text)
+    raw, heading = (page.as_text(), page.title) if page else _plain(doc)
+    text = normalize(raw)
+    heading = normalize(heading) if heading else None
     notes = list(doc.notes) + list(page.notes if page else ())
     blocks: list[str] = []
     sentences: list[Sentence] = []
@@ -579,9 +589,13 @@ def prepare(doc: Document) -> Prepared:
         if len(sentences) >= MAX_PREPARED_SENTENCES:
             notes.append(f"long input: only its first {MAX_PREPARED_SENTENCES} sentences were read")
             break
-        if not blocks and title is None and _looks_like_title(block):
-            title = block
-            offset += len(block) + 2
+        # A web page's title or the first Markdown heading is the title; in
+        # plain text, a first line that looks like one.
+        if title is None and (block == heading or heading is None and not blocks and _looks_like_title(block)):
+            title, shift = block, len(block) + 2
+            offset += shift
+            # A heading after the first paragraphs still leads the text: they move after it.
+            sentences = [Sentence(s.text, s.start + shift, s.end + shift, s.paragraph) for s in sentences]
             continue
         cursor = 0
         for piece in iter_sentences(block):
@@ -602,4 +616,6 @@ def prepare(doc: Document) -> Prepared:
             dateline = first.text[: len(first.text) - len(stripped)].strip()
             sentences[0] = Sentence(stripped, first.end - len(stripped), first.end, first.paragraph)
     full = "\n\n".join(([title] if title else []) + blocks)
-    return Prepared(doc.id, full, title, dateline, blocks, sentences, script=_script(full), notes=notes)
+    script = detect_script(full)
+    language = detect_language(full, script)
+    return Prepared(doc.id, full, title, dateline, blocks, sentences, language, script, notes)

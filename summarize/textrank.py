@@ -32,7 +32,8 @@ from summarize.defects import (
 )
 from summarize.grammar import has_verb
 from summarize.headline import choose_headline, clean_headline
-from summarize.prepare import content_terms, prepare, word_count
+from summarize.language import cut_words, is_dense, word_count
+from summarize.prepare import content_terms, prepare
 from summarize.schema import CallSettings, Document, Prepared, Summary
 
 log = logging.getLogger(__name__)
@@ -318,28 +319,32 @@ class TextRankEngine:
         # The title takes part in the ranking (sentences like it gain), but is
         # never a paragraph sentence: it is the headline.
         sentences = [doc.title, *body] if doc.title else body
-        counts, vocab = term_counts([content_terms(s) for s in sentences])
+        counts, vocab = term_counts([content_terms(s, doc.language) for s in sentences])
         sim = similarity_matrix(counts)
         # The whole sentences are ranked, captions and all; only what a
         # paragraph may print is chosen from.
         scores = rank(sim)
         printable = [_printable(s) for s in sentences]
-        # Sentences of normalised text have single spaces: counting them is enough.
-        lengths = [s.count(" ") + 1 for s in printable]
+        # Sentences of normalised text have single spaces: counting them is
+        # enough, but for scripts that count words by characters.
+        dense = is_dense(doc.script)
+        lengths = [word_count(s) for s in printable] if dense else [s.count(" ") + 1 for s in printable]
         unfit = _unfit(printable) | ({0} if doc.title else set())
         chosen = select(scores, sim, lengths, call, frozenset(unfit), [word_bag(s) for s in printable])
-        paragraph = " ".join(printable[i] for i in chosen)
+        # Chinese, Japanese and Thai sentences follow each other with no space.
+        paragraph = ("" if dense else " ").join(printable[i] for i in chosen)
         if len(chosen) == 1 and lengths[chosen[0]] > 2 * call.paragraph_words and call.sentences is None:
-            paragraph = " ".join(paragraph.split()[: call.paragraph_words]) + " ..."
+            paragraph = cut_words(paragraph, call.paragraph_words) + " ..."
             notes.append(f"paragraph cut to {call.paragraph_words} words: the text has no sentence breaks")
         if doc.title:
             # The article carries its own title: that is the headline.
-            headline = clean_headline(doc.title, call.headline_words)
+            headline = clean_headline(doc.title, call.headline_words, doc.language)
         else:
             # The chosen sentences first, best first; then the rest by rank.
             order = sorted(range(len(sentences)), key=lambda i: (i not in chosen, -scores[i]))
             # zip stops at the vocabulary: a text of stopwords alone has one empty column.
             totals = counts.sum(axis=0).tolist()
             weights = dict(zip(vocab, totals, strict=False))
-            headline = choose_headline(sentences, order, call.headline_words, weights, Source.from_sentences(sentences))
+            source = Source.from_sentences(sentences)
+            headline = choose_headline(sentences, order, call.headline_words, weights, source, doc.language)
         return Summary(doc.id, headline, paragraph, self.name, None, notes)
