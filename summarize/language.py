@@ -98,6 +98,9 @@ CJK_CHARS_PER_WORD = 2.5
 # Thai, Lao, Khmer, Myanmar and Tibetan words are longer, vowel signs included.
 SOUTHEAST_CHARS_PER_WORD = 5.0
 _SAMPLE_CHARS = 2000
+# In any other script most characters are not ASCII (only spaces, digits and
+# punctuation are); in English, French or German text nearly all are.
+_MOSTLY_ASCII = 0.8
 # English is told by these words alone: in English prose they are a quarter
 # of the words; in other languages written in Latin letters, almost none.
 _ENGLISH_MARKERS = frozenset("the and of to that with from this was for is are were have has".split())
@@ -107,10 +110,11 @@ _ENGLISH_SHARE = 0.12
 def detect_script(text: str) -> str:
     """Names the main script of `text`: "latin", "cyrillic", "cjk", "arabic"...
 
-    Decided on the first 2,000 characters; ASCII text is Latin at once.
+    Decided on the first 2,000 characters; text that is almost all ASCII is
+    Latin at once.
     """
     sample = text[:_SAMPLE_CHARS]
-    if sample.isascii():
+    if sample.isascii() or len(sample.encode("ascii", "ignore")) > _MOSTLY_ASCII * len(sample):
         return "latin"
     counts = {name: len(pattern.findall(sample)) for name, pattern in _SCRIPT_PATTERNS.items()}
     best = max(counts, key=counts.__getitem__)
@@ -123,8 +127,8 @@ def is_dense(script: str) -> bool:
 
 
 def _looks_english(sample: str) -> bool:
-    tokens = sample.lower().split()
-    return bool(tokens) and sum(t in _ENGLISH_MARKERS for t in tokens) >= _ENGLISH_SHARE * len(tokens)
+    tokens = sample[:1000].lower().split()
+    return bool(tokens) and sum(map(_ENGLISH_MARKERS.__contains__, tokens)) >= _ENGLISH_SHARE * len(tokens)
 
 
 def detect_language(text: str, script: str | None = None) -> str:

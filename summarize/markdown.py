@@ -20,7 +20,9 @@ _SIGNALS = (
     re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.MULTILINE),  # code fence
     re.compile(r"!?\[[^\]\n]+\]\((?:https?://|/|#|\.|mailto:)[^)\s]*(?:\s+\"[^\"\n]*\")?\)"),  # link or image
     re.compile(r"(?<![\w*])\*\*(?=\S)[^*\n]+(?<=\S)\*\*(?![\w*])|(?<!\w)__(?=\S)[^_\n]+(?<=\S)__(?!\w)"),  # strong
-    re.compile(r"^[^\n]*\S[^\n]*\n {0,3}(?:={3,}|-{3,})[ \t]*$", re.MULTILINE),  # setext heading
+    # Setext heading: a text line underlined. Anchored on the break, never on
+    # the text line, so that a long line costs no backtracking.
+    re.compile(r"(?<=\S)[ \t]*\n {0,3}(?:={3,}|-{3,})[ \t]*$", re.MULTILINE),
     re.compile(r"^ {0,3}> ?\S", re.MULTILINE),  # block quote
     re.compile(r"(?<![`\w])`[^`\n]+`(?![`\w])"),  # code span
 )

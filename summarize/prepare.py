@@ -336,7 +336,8 @@ _MIN_CLAUSE_CHARS = 40
 
 def _split_block(block: str) -> Iterator[str]:
     start = 0
-    pattern = _WIDE_BOUNDARY if _WIDE_STOP.search(block) else _BOUNDARY
+    # str.isascii is a flag lookup: most blocks skip the scan for wide stops.
+    pattern = _BOUNDARY if block.isascii() or not _WIDE_STOP.search(block) else _WIDE_BOUNDARY
     for match in pattern.finditer(block):
         if _is_boundary(block, match):
             sentence = block[start : match.start(3)].strip()
@@ -406,7 +407,7 @@ def iter_sentences(text: str) -> Iterator[str]:
     """
     for block in _blocks(text):
         for sentence in _split_block(block):
-            if sentence.isascii():
+            if sentence.isascii() or not _DENSE_CHAR.search(sentence):
                 if sentence.count(" ") < MAX_SENTENCE_WORDS:
                     yield sentence
                 else:
