@@ -3,6 +3,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarize.prepare import (
     content_terms,
@@ -208,3 +210,17 @@ def test_long_chinese_sentence_is_cut_at_commas() -> None:
     assert len(sentences) > 2
     assert all(word_count(s) <= 80 for s in sentences)
     assert "".join(sentences) == "，".join([clause] * 30) + "。"
+
+
+_MIXED = "ab Z .,!?\n\t-*#>[]()`_=|\u3002\uff01\uff0c\u0964\u061f\u06d4\u00a0\u2028\ufeff" + "中文ไทยहिंदीعربيрус"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_MIXED, max_size=300), st.booleans())
+def test_prepare_never_fails_and_offsets_hold(text: str, markdown: bool) -> None:
+    from summarize.prepare import prepare
+    from summarize.schema import Document
+
+    doc = prepare(Document("x.md" if markdown else "x", text))
+    assert all(doc.text[s.start : s.end] == s.text for s in doc.sentences)
+    assert normalize(text.replace("\n", "\r\n")) == normalize(text)
