@@ -109,15 +109,15 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
     sample = text[:_DETECT_BYTES]
     if sum(1 for ch in sample if ch > "\x7f" and ch != "\ufffd") >= sample.count("\ufffd"):
         return text, [f"invalid UTF-8: {bad} byte sequence(s) replaced"]
-    encoding = _detect(data[:_DETECT_BYTES])
-    if encoding is None:
+    detected = _detect(data[:_DETECT_BYTES])
+    if detected is None:
         return text, [f"invalid UTF-8 and no encoding detected: {bad} byte sequence(s) replaced"]
-    if encoding == "cp1252":
+    if detected == "cp1252":
         # The five bytes cp1252 leaves undefined stay as latin-1 controls.
         text, bad = data.decode("latin-1").translate(_CP1252_FIXES), 0
     else:
-        text, bad = _replaced(data, encoding)
-    note = f"not UTF-8: decoded as {encoding} (detected)"
+        text, bad = _replaced(data, detected)
+    note = f"not UTF-8: decoded as {detected} (detected)"
     return text, [note + (f"; {bad} byte sequence(s) replaced" if bad else "")]
 
 
