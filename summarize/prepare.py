@@ -549,9 +549,18 @@ MAX_PREPARED_SENTENCES = 2000
 _TERMINAL_END = re.compile(r"[.!?]['\")\]]*$")
 
 
+# "By Simon Hart, Transport Correspondent": a name, then perhaps a role.
+_BYLINE = re.compile(r"(?:By|BY|Written by)\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}(?:\s*[,|/-]\s*[^.!?]{0,60})?")
+
+
 def _looks_like_title(block: str) -> bool:
-    """A title line: 4 to 20 words and no final full stop, question or exclamation mark."""
-    return not _TERMINAL_END.search(block) and 4 <= word_count(block) <= 20
+    """A title line: 4 to 20 words, no final full stop, question or exclamation
+    mark, and not a byline."""
+    return not _TERMINAL_END.search(block) and 4 <= word_count(block) <= 20 and not _is_byline(block)
+
+
+def _is_byline(block: str) -> bool:
+    return block[:2] in ("By", "BY", "Wr") and _BYLINE.fullmatch(block) is not None
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -598,8 +607,10 @@ def prepare(doc: Document) -> Prepared:
             # A heading after the first paragraphs still leads the text: they move after it.
             sentences = [Sentence(s.text, s.start + shift, s.end + shift, s.paragraph) for s in sentences]
             continue
+        # A byline before the body is text, but no sentence of it.
+        pieces = () if not sentences and len(blocks) < 3 and _is_byline(block) else iter_sentences(block)
         cursor = 0
-        for piece in iter_sentences(block):
+        for piece in pieces:
             start = block.find(piece, cursor)
             cursor = start + len(piece)
             sentences.append(Sentence(piece, offset + start, offset + cursor, len(blocks)))

@@ -117,6 +117,18 @@ def test_a_single_short_line_is_the_article_not_a_title() -> None:
     assert prepare(Document("e", "  \n ")).sentences == []
 
 
+def test_a_byline_is_neither_title_nor_sentence() -> None:
+    from summarize.prepare import prepare
+    from summarize.schema import Document
+
+    doc = prepare(Document("d", "By Simon Hart, Transport Correspondent\n\nThe airline ordered 40 jets. It said so."))
+    assert doc.title is None
+    assert [s.text for s in doc.sentences] == ["The airline ordered 40 jets.", "It said so."]
+    assert doc.text.startswith("By Simon Hart") and all(doc.text[s.start : s.end] == s.text for s in doc.sentences)
+    by_the_time = prepare(Document("e", "By Tuesday, officials said, the storm had passed. It was over."))
+    assert by_the_time.sentences[0].text == "By Tuesday, officials said, the storm had passed."
+
+
 def test_scripts_are_told_apart() -> None:
     from summarize.prepare import prepare
     from summarize.schema import Document
