@@ -143,13 +143,15 @@ class Seq2SeqEngine:
                     f"{length} tokens left out (--long-input chunk reads it all)"
                 )
             notes[i].append(note)
-        outputs = self.generate(texts, call)
+        outputs = self.generate(texts, call, languages=[doc.language for doc in docs])
         return [
             Summary(doc.id, headline, paragraph, self.name, self.model_id, note)
             for doc, (headline, paragraph), note in zip(docs, outputs, notes, strict=True)
         ]
 
-    def generate(self, texts: Sequence[str], call: CallSettings, headline: bool = True) -> list[tuple[str, str]]:
+    def generate(
+        self, texts: Sequence[str], call: CallSettings, headline: bool = True, languages: Sequence[str] | None = None
+    ) -> list[tuple[str, str]]:
         """Headline and paragraph for each text, in input order.
 
         Texts are sorted by length and packed under a token budget; each batch
@@ -159,6 +161,7 @@ class Seq2SeqEngine:
           texts: normalised texts within the input limit.
           call: beams and headline length.
           headline: decode the headline too (chunk summaries need none).
+          languages: each text's language, for the headline's cut ("en" when not given).
 
         Returns:
           (headline, paragraph) per text; headline is "" when not asked for.
@@ -166,7 +169,9 @@ class Seq2SeqEngine:
         lengths = self.count_tokens(texts)
         results: list[tuple[str, str]] = [("", "")] * len(texts)
         for batch in self._batches(lengths, self.batch_size):
-            for i, pair in zip(batch, self._generate_batch([texts[i] for i in batch], call, headline), strict=True):
+            langs = [languages[i] if languages else "en" for i in batch]
+            pairs = self._generate_batch([texts[i] for i in batch], call, headline, langs)
+            for i, pair in zip(batch, pairs, strict=True):
                 results[i] = pair
         return results
 
@@ -194,19 +199,23 @@ class Seq2SeqEngine:
         states = self.model.get_encoder()(input_ids=encoded["input_ids"], attention_mask=mask).last_hidden_state
         return states, mask
 
-    def _generate_batch(self, texts: Sequence[str], call: CallSettings, headline: bool) -> list[tuple[str, str]]:
+    def _generate_batch(
+        self, texts: Sequence[str], call: CallSettings, headline: bool, languages: Sequence[str]
+    ) -> list[tuple[str, str]]:
         with torch.inference_mode():
             states, mask = self._encode(texts, self.spec.prefix)
             paragraphs = [" ".join(p.split()) for p in self._decode(states, mask, self.spec.paragraph, call)]
             if not headline:
                 headlines = [""] * len(texts)
             elif self.spec.headline_policy == "from-paragraph":
-                headlines = [headline_from(p, call.headline_words) for p in paragraphs]
+                pairs = zip(paragraphs, languages, strict=True)
+                headlines = [headline_from(p, call.headline_words, lang) for p, lang in pairs]
             else:
                 if self.spec.headline_prefix != self.spec.prefix:
                     states, mask = self._encode(texts, self.spec.headline_prefix)
                 decoded = self._decode(states, mask, self.spec.headline, call)
-                headlines = [clean_headline(h, call.headline_words) for h in decoded]
+                pairs = zip(decoded, languages, strict=True)
+                headlines = [clean_headline(h, call.headline_words, lang) for h, lang in pairs]
         return list(zip(headlines, paragraphs, strict=True))
 
     def _decode(
@@ -260,10 +269,10 @@ class Seq2SeqEngine:
         return chunks[0], note
 
 
-def headline_from(paragraph: str, max_words: int) -> str:
+def headline_from(paragraph: str, max_words: int, language: str = "en") -> str:
     """The headline compressor applied to a generated paragraph's first sentence."""
     sentences = split_sentences(paragraph)
-    return compress(sentences[0], max_words) if sentences else ""
+    return compress(sentences[0], max_words, language=language) if sentences else ""
 
 
 def model_input(doc: Prepared) -> str:
