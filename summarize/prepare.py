@@ -122,6 +122,7 @@ _NOT_COMPOUND = frozenset(
 )
 # A letter or mark of a script written without spaces, or CJK punctuation.
 _DENSE_CHAR = re.compile(f"[{CJK_LETTERS}{SOUTHEAST_LETTERS}\u3000-\u303f\uff01-\uff65]")
+_CLOSERS = "\"')]\u300d\u300f\u3011\u300b\uff09"
 # Share of a wrapped text's inner lines that must be full (the next word
 # would not have fitted) for its line breaks to be read as wrapping.
 _WRAPPED_SHARE = 0.5
@@ -132,7 +133,10 @@ def _indent(line: str) -> int:
 
 
 def _first_word(line: str) -> str:
-    return line.split(None, 1)[0] if line.strip() else ""
+    """The first word of a line: in a script without spaces, one character
+    (a wrapper may break the line after any of them)."""
+    word = line.split(None, 1)[0] if line.strip() else ""
+    return word[:1] if _DENSE_CHAR.match(word) else word
 
 
 def _wrap_width(lines: list[str]) -> tuple[int, int] | None:
@@ -193,7 +197,9 @@ def _hard_break(a: str, b: str, block_start: bool, block_indent: int, width: int
         return not full  # a full line is wrapped: its "- " is a dash
     if head[:1].islower() or full:
         return False
-    if a[-1] in _TERMINAL_CHARS or _WIDE_STOP.match(a[-1]):
+    if _WIDE_STOP.match(a.rstrip(_CLOSERS)[-1:]):
+        return True  # a Chinese or Japanese sentence ends the line
+    if a[-1] in _TERMINAL_CHARS:
         return _ends_sentence(a, head)
     # A short line on its own: a title, a byline, a subheading.
     return block_start and a[-1] not in ",;:-" and (width is None or len(a) < 0.75 * width)

@@ -167,6 +167,9 @@ in 1998.
          "The first paragraph is long and ends here.\nThe second one is short.\nA third."),
         # Chinese lines join without a space.
         ("河西市第一条地铁线路\n于周六正式开通运营。", "河西市第一条地铁线路于周六正式开通运营。"),
+        # ...but a line that ends a sentence ends its paragraph, when lines are not full.
+        ("市议会周二通过了新的学校预算方案。\n反对者说道路会受影响。\n计划七月开始。",
+         "市议会周二通过了新的学校预算方案。\n反对者说道路会受影响。\n计划七月开始。"),
     ],
 )
 def test_line_structure(text: str, expected: str) -> None:
@@ -185,6 +188,11 @@ def test_suspended_hyphen_keeps_its_space() -> None:
     text = "A survey of eighteen- and nineteen-year-old voters found that most of them were " * 3
     for width in (30, 41, 57):
         assert normalize(textwrap.fill(text, width)) == " ".join(text.split())
+
+
+def test_wrapped_chinese_joins_whole() -> None:
+    text = "市议会周二通过了新的学校预算方案，" * 6 + "计划七月开始。"
+    assert normalize(textwrap.fill(text, 20)) == text
 
 
 def test_word_longer_than_the_line_is_mended() -> None:
