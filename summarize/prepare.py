@@ -589,13 +589,14 @@ def prepare(doc: Document) -> Prepared:
 
     Returns:
       The Prepared document: normalised text, title and dateline if any,
-      paragraphs, sentences with their offsets, script. A document with no
+      paragraphs, sentences with their offsets, script and language. A document with no
       text has no sentences.
     """
     page = read_page(doc.text)  # HTML: the page's title and main text, without its boilerplate
     raw, heading = (page.as_text(), page.title) if page else _plain(doc)
     text = normalize(raw)
-    heading = normalize(heading) if heading else None
+    # An explicit title (a page's, a Markdown heading) of one word is a label ("Sport"), not a title.
+    heading = normalize(heading) if heading and word_count(heading) >= 2 else None
     notes = list(doc.notes) + list(page.notes if page else ())
     blocks: list[str] = []
     sentences: list[Sentence] = []
