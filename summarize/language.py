@@ -262,8 +262,8 @@ def clause_cut(text: str, max_words: int, language: str = "und") -> str:
             size = word_count(prefix)
             if size > max_words:
                 break
-            if size >= max_words / 2:
-                best = prefix
+            if size >= max_words / 2 and prefix.count('"') % 2 == 0:
+                best = prefix  # never inside a quotation
         text = best or _tidy_cut(cut_words(text, max_words), stopwords(language))
     text = text.rstrip(_TRAILING)
     return text[0].upper() + text[1:] if text[:1].islower() else text

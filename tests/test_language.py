@@ -51,6 +51,9 @@ def test_clause_cut_spaced_and_hard() -> None:
     assert clause_cut(first + ", несмотря на протесты.", 12) == first
     assert clause_cut("один два три четыре пять шесть семь восемь", 5) == "Один два три четыре пять"
     assert clause_cut("短句。", 12) == "短句"
+    # Never a cut inside a quotation.
+    quoted = 'Dywedodd Jeffrey John: "Yn eu barn nhw, byddai esgob yn peri gormod o drafferth yn y pen draw."'
+    assert clause_cut(quoted, 12, "cy") == "Dywedodd Jeffrey John"
     # No comma at all in a long run of characters: cut by characters.
     assert len(clause_cut("字" * 100, 12)) == 30
 
