@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from summarize.grammar import AUXILIARIES, has_verb, verb_forms, verb_positions
-from summarize.prepare import STOPWORDS, normalize, prepare, split_sentences, strip_dateline, words
+from summarize.prepare import SENTENCE_END, STOPWORDS, normalize, prepare, split_sentences, strip_dateline, words
 from summarize.schema import Document, Prepared
 
 HEADLINE_KINDS: tuple[str, ...] = (
@@ -367,7 +367,6 @@ _RUN_ON = re.compile(
     r"\b[A-Za-z][\w'-]*[a-z0-9] (?:The|A|An|He|She|It|They|We|His|Her|Their|But|However|This|These|There|In|On|At|"
     r"After|When|While|As|If|Mr|Mrs|Ms|Dr)\b(?! [A-Z])"
 )
-_TERMINAL = re.compile(r"(?:[.!?]|\.\.\.)['\")\]]*$")
 # Words after which a capitalised "The"/"A" is the start of a title or name.
 _TITLE_CONTEXT = frozenset(
     "of the a to in on at by for from with and or called named titled dubbed said told read reads watch "
@@ -386,7 +385,7 @@ def unfinished(sentence: str) -> str | None:
     Example: "Divorced people retire on less than a colleague The cost of
     divorce is high." (a caption run on).
     """
-    if not _TERMINAL.search(sentence):
+    if not SENTENCE_END.search(sentence):
         return f"no terminal mark: ...{sentence[-40:]!r}"
     split = caption_split(sentence)
     if split:

@@ -33,6 +33,7 @@ from summarize.webpage import read_page
 
 __all__ = [
     "MAX_PREPARED_SENTENCES",
+    "SENTENCE_END",
     "content_terms",
     "iter_sentences",
     "normalize",
@@ -295,6 +296,12 @@ _BOUNDARY = re.compile(rf"(\.\.\.|[{_STOPS}]+)([\"')\]]*)(\s+)")
 # pattern, where the space is optional and is checked in `_is_boundary`.
 _WIDE_STOPS = "\u3002\uff01\uff1f\uff61\u17d4\u17d5\u104b"
 _WIDE_STOP = re.compile(f"[{_WIDE_STOPS}]")
+# Every mark that ends a sentence, in any script the splitter knows, and a
+# sentence's end: such a mark, then any closing quotes or brackets. Thai and
+# Lao have no mark: their sentences end on a letter.
+SENTENCE_END = re.compile(
+    rf"(?:[{_STOPS}{_WIDE_STOPS}]['\")\]\u300d\u300f\u3011\u300b\uff09]*|[\u0e00-\u0eff])$"
+)
 _WIDE_BOUNDARY = re.compile(
     rf"(\.\.\.|[{_STOPS}]+|[{_WIDE_STOPS}]+)([\"')\]\u300d\u300f\u3011\u300b\uff09]*)(\s*)"
 )
