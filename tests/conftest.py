@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from http_site import Site, serve
 
-from summarize.random_model import save_random_model
+from benchmarks.random_models import save_random_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))

@@ -4,7 +4,7 @@ Every system runs on the same articles in the same run; speed rows run each
 system in a fresh process, so that its peak RSS is its own. Writes
 bench/results.json, bench/REPORT.md and bench/quality_vs_speed.png.
 
-    python -m summarize.bench [--full] [--out bench]
+    python -m benchmarks.bench [--full] [--out bench]
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from summarize import __version__, anchors
+from benchmarks import anchors
+from benchmarks.random_models import save_random_model
+from summarize import __version__
 from summarize.evaluate import SCORER_SETTINGS, Example, aggregate, dataset_sha256, load_examples, rouge_per_doc
-from summarize.random_model import save_random_model
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = Path(os.environ.get("SUMMARIZE_EVAL_DIR", ROOT.parent / "shared" / "eval"))

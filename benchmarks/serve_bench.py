@@ -6,7 +6,7 @@ abstractive engine on the t5-small shape with random weights and fixed output
 lengths, with micro-batching and with --max-batch 1. A soak at concurrency 32
 samples the server's RSS. Writes bench/serve.json and bench/SERVE.md.
 
-    python -m summarize.serve_bench [--soak-s 300]
+    python -m benchmarks.serve_bench [--soak-s 300]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from summarize.bench import (
+from benchmarks.bench import (
     BENCH_MODEL,
     EVAL_DIR,
     ROOT,
