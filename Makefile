@@ -44,4 +44,4 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy summarize benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* htmlcov

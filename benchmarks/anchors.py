@@ -1,20 +1,27 @@
-"""The systems `make bench` compares us against, each as text -> summary.
+"""The systems `make bench` compares us against.
 
-Lead-N, summa's TextRank, sumy's TextRank and LexRank, the first sentence cut
-to 12 words (headlines), and the canonical transformers recipe (tokenise,
-`generate`, decode, per article). sumy is fed our sentence splitter and word
-tokeniser, because its NLTK data cannot be downloaded on offline machines.
-These live in the optional `bench` dependency group, never the runtime one.
+Extractive, each as text -> summary: Lead-N, summa's TextRank, sumy's
+TextRank and LexRank, and the first sentence cut to 12 words (headlines).
+sumy is fed our sentence splitter and word tokeniser, because its NLTK data
+cannot be downloaded on offline machines.
+
+Abstractive: the transformers recipes a user writes without us, on the same
+model: per article (tokenise, `generate`, decode, as `pipeline("summarization")`
+ran it), and batched (one padded batch, one `generate` call per output), each
+in fp32 or with torch's dynamic int8 quantisation, as our `--quantize int8` uses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from summarize.prepare import normalize, split_sentences, words
 
 System = Callable[[str], str]
+Lengths = dict[str, dict[str, Any]]
 
 
 def lead(n: int) -> System:
@@ -65,13 +72,35 @@ def sumy_system(kind: str, sentences: int = 3) -> System:
     return run
 
 
-def transformers_recipe(
-    model: Any, tokenizer: Any, prefix: str, max_input: int, settings: dict[str, dict[str, Any]]
+def load_recipe_model(directory: Path, quantize: str) -> tuple[Any, Any]:
+    """The model and tokenizer as a user loads them with transformers alone.
+
+    Args:
+      directory: a saved model.
+      quantize: "none", or "int8" for torch's dynamic int8 Linear layers.
+
+    Returns:
+      (model in eval mode on the CPU, tokenizer).
+    """
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(directory)
+    model = AutoModelForSeq2SeqLM.from_pretrained(directory).eval()
+    if quantize == "int8":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # eager dynamic quantisation is marked deprecated; it is what users run
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    return model, tokenizer
+
+
+def per_article_recipe(
+    model: Any, tokenizer: Any, prefix: str, max_input: int, lengths: Lengths
 ) -> Callable[[str], tuple[str, str]]:
     """The canonical per-article recipe, as `pipeline("summarization")` ran it.
 
-    For each article: tokenise, `generate`, decode, once for the paragraph and
-    once for the headline, with the same generation settings as ours.
+    For each article: tokenise, `generate`, decode, once for the headline and
+    once for the paragraph, with the given generation settings.
     """
     import torch
 
@@ -80,8 +109,32 @@ def transformers_recipe(
         for part in ("headline", "paragraph"):
             inputs = tokenizer(prefix + text, truncation=True, max_length=max_input, return_tensors="pt")
             with torch.no_grad():
-                ids = model.generate(**inputs, **settings[part])
+                ids = model.generate(**inputs, **lengths[part])
             outputs.append(tokenizer.decode(ids[0], skip_special_tokens=True))
         return outputs[0], outputs[1]
+
+    return run
+
+
+def batched_recipe(
+    model: Any, tokenizer: Any, prefix: str, max_input: int, lengths: Lengths
+) -> Callable[[Sequence[str]], list[tuple[str, str]]]:
+    """The batched recipe: the articles as one padded batch, one `generate` call per output.
+
+    Articles stay in the order given (no sorting by length); the headline and
+    the paragraph are each one `generate` call over the whole batch.
+    """
+    import torch
+
+    def run(texts: Sequence[str]) -> list[tuple[str, str]]:
+        inputs = tokenizer(
+            [prefix + t for t in texts], padding=True, truncation=True, max_length=max_input, return_tensors="pt"
+        )
+        outputs = []
+        for part in ("headline", "paragraph"):
+            with torch.no_grad():
+                ids = model.generate(**inputs, **lengths[part])
+            outputs.append(tokenizer.batch_decode(ids, skip_special_tokens=True))
+        return list(zip(outputs[0], outputs[1], strict=True))
 
     return run

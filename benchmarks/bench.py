@@ -5,450 +5,192 @@ system in a fresh process, so that its peak RSS is its own. Writes
 bench/results.json, bench/REPORT.md and bench/quality_vs_speed.png.
 
     python -m benchmarks.bench [--full] [--out bench]
+
+The run is a list of measurements (MEASUREMENTS), each a function of the run
+that returns its results under its own keys; `report.SECTIONS` renders them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
-import os
 import platform
-import resource
-import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks import anchors
-from benchmarks.random_models import save_random_model
+from benchmarks import report, speed
+from benchmarks.faithfulness import false_positive_rows
+from benchmarks.invariance import invariance_rows
+from benchmarks.measure import in_child, in_process, peak_rss_mb
+from benchmarks.quality import measure_quality
+from benchmarks.random_models import SHAPES
+from benchmarks.workload import (
+    EVAL_DIR,
+    EVAL_SETS,
+    INPUT_TOKENS,
+    ROOT,
+    fit_inputs,
+    fixed_lengths,
+    load_sets,
+    random_model,
+    speed_texts,
+)
 from summarize import __version__
-from summarize.evaluate import SCORER_SETTINGS, Example, aggregate, dataset_sha256, load_examples, rouge_per_doc
+from summarize.evaluate import Example
 
-ROOT = Path(__file__).resolve().parent.parent
-EVAL_DIR = Path(os.environ.get("SUMMARIZE_EVAL_DIR", ROOT.parent / "shared" / "eval"))
-# (name, file, reference field, task, rows in `make bench`; None = all)
-TASKS = [
-    ("cnndm", "cnndm_dev.jsonl", "reference", "paragraph", None),
-    ("xsum", "xsum_dev.jsonl", "reference", "paragraph", 200),
-    ("bbc_headlines", "bbc_headlines_dev.jsonl", "title", "headline", 300),
+
+@dataclass
+class Run:
+    """What every measurement gets: the arguments, the evaluation sets, the notes, how to run a speed row."""
+
+    args: argparse.Namespace
+    sets: dict[str, list[Example]]  # every row read (all with --full or --rows)
+    notes: list[str]
+    run_row: speed.RunRow
+
+    def quality_sets(self) -> dict[str, list[Example]]:
+        """The sets cut to the rows `make bench` scores (all of them with --full or --rows)."""
+        if self.args.full or self.args.rows is not None:
+            return self.sets
+        limits = {spec.name: spec.default_rows for spec in EVAL_SETS}
+        return {name: examples[: limits.get(name)] for name, examples in self.sets.items()}
+
+
+def measure_quality_rows(run: Run) -> dict[str, Any]:
+    return {"quality": measure_quality(run.quality_sets(), run.args.eval_dir)}
+
+
+def measure_invariance(run: Run) -> dict[str, Any]:
+    return {"invariance": invariance_rows(run.sets)}
+
+
+def measure_faithfulness(run: Run) -> dict[str, Any]:
+    return {"faithfulness": {"false_positives": false_positive_rows(run.sets)}}
+
+
+def measure_extractive(run: Run) -> dict[str, Any]:
+    texts, source = speed_texts(run.quality_sets(), run.notes)
+    repeats = run.args.repeats or (3 if len(texts) < 100 else 1)
+    if run.args.workers > 1:
+        run.notes.append("the workers row's peak RSS is its parent process's; each worker is a process of its own.")
+    return {"extractive": speed.extractive_rows(texts, source, repeats, run.args.workers, run.run_row)}
+
+
+def measure_abstractive(run: Run) -> dict[str, Any]:
+    args = run.args
+    texts, source = speed_texts(run.quality_sets(), run.notes)
+    lengths = fixed_lengths(args.headline_tokens, args.paragraph_tokens)
+    needed = max(args.articles, *args.scaling)
+    with random_model(args.shape, texts, lengths) as (model_dir, registry):
+        inputs = fit_inputs(model_dir, (texts * (1 + needed // len(texts)))[:needed])
+        work = speed.Workload(inputs, model_dir, registry, lengths, args.threads)
+        anchors = speed.abstractive_rows(work, args.articles, args.batch_size, args.backends, run.run_row)
+        scaling = speed.scaling_rows(work, args.scaling, args.backends, run.run_row)
+    workload = {
+        "data": source,
+        "shape": args.shape,
+        "articles": args.articles,
+        "input_tokens": INPUT_TOKENS,
+        "headline_tokens": args.headline_tokens,
+        "paragraph_tokens": args.paragraph_tokens,
+        "threads": args.threads,
+    }
+    return {"abstractive": anchors, "scaling": scaling, "workload": workload}
+
+
+# (title, measurement): run in this order; each returns its keys of the results.
+MEASUREMENTS: list[tuple[str, Callable[[Run], dict[str, Any]]]] = [
+    ("quality", measure_quality_rows),
+    ("invariance", measure_invariance),
+    ("faithfulness", measure_faithfulness),
+    ("speed: extractive", measure_extractive),
+    ("speed: abstractive", measure_abstractive),
 ]
-# The abstractive speed test: the t5-small shape with random weights, fixed
-# output lengths, greedy decoding, for both us and the recipe.
-T5_SMALL_SHAPE: dict[str, Any] = {
-    "d_model": 512,
-    "d_ff": 2048,
-    "d_kv": 64,
-    "num_heads": 8,
-    "num_layers": 6,
-    "num_decoder_layers": 6,
-    "vocab_size": 32128,
-    "relative_attention_num_buckets": 32,
-}
-FIXED = {
-    "headline": {"num_beams": 1, "min_new_tokens": 16, "max_new_tokens": 16},
-    "paragraph": {"num_beams": 1, "min_new_tokens": 64, "max_new_tokens": 64},
-}
-INPUT_TOKENS = 512
-PREFIX = "summarize: "
-# The registry name the benchmarks give their random model.
-BENCH_MODEL = "bench-t5-small"
-
-
-def ours(task: str) -> Callable[[str], str]:
-    """Our TextRank engine, returning the output the task scores."""
-    from summarize.summarizer import Summarizer
-
-    summarizer = Summarizer(method="textrank")
-    return lambda text: getattr(summarizer.summarize(text), task)
-
-
-def quality_systems(task: str) -> dict[str, Callable[[], Callable[[str], str]]]:
-    """Factories of the systems scored on a task, ours first."""
-    if task == "headline":
-        return {
-            "summarize textrank": lambda: ours("headline"),
-            "first sentence, 12 words": lambda: anchors.first_words(12),
-        }
-    return {
-        "summarize textrank": lambda: ours("paragraph"),
-        "Lead-3": lambda: anchors.lead(3),
-        "summa TextRank (60 words)": lambda: anchors.summa_textrank(60),
-        "sumy TextRank (3 sentences)": lambda: anchors.sumy_system("textrank"),
-        "sumy LexRank (3 sentences)": lambda: anchors.sumy_system("lexrank"),
-    }
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _latencies(run: Callable[[str], Any], texts: list[str], repeats: int) -> list[float]:
-    run(texts[0])  # warm-up: imports and caches are not throughput
-    times = []
-    for _ in range(repeats):
-        for text in texts:
-            start = time.perf_counter()
-            run(text)
-            times.append(time.perf_counter() - start)
-    return times
-
-
-def percentile_ms(seconds: list[float], q: float) -> float:
-    """The q-th quantile (0..1, nearest rank) of durations in seconds, in milliseconds."""
-    ordered = sorted(seconds)
-    return 1000 * (statistics.median(ordered) if q == 0.5 else ordered[min(len(ordered) - 1, int(q * len(ordered)))])
-
-
-def _speed_row(latencies: list[float], articles: int, seconds: float) -> dict[str, float]:
-    return {
-        "articles_per_s": articles / seconds,
-        "p50_ms": percentile_ms(latencies, 0.5),
-        "p95_ms": percentile_ms(latencies, 0.95),
-        "peak_rss_mb": _peak_rss_mb(),
-    }
-
-
-def _extractive_speed(name: str, task: str, texts: list[str], repeats: int) -> dict[str, float]:
-    run = quality_systems(task)[name]()
-    times = _latencies(run, texts, repeats)
-    return _speed_row(times, len(times), sum(times))
-
-
-# Linux keeps a process's RSS high-water mark across fork and exec, so a child
-# of this (by then large) process would report our peak as its own. Children
-# fork from a forkserver started while this process is still small.
-_CONTEXT = multiprocessing.get_context("forkserver")
-
-
-def _parallel_speed(texts: list[str], repeats: int, workers: int) -> dict[str, float]:
-    """Our TextRank over whole batches shared by `workers` processes."""
-    from summarize.summarizer import Summarizer
-    from summarize.textrank import shutdown_workers
-
-    summarizer = Summarizer(method="textrank", workers=workers, batch_size=len(texts))
-    list(summarizer.summarize_many(texts))  # warm-up: starts the workers
-    start = time.perf_counter()
-    for _ in range(repeats):
-        list(summarizer.summarize_many(texts))
-    seconds = time.perf_counter() - start
-    shutdown_workers()
-    count = len(texts) * repeats
-    # Per-article latency here is amortised: the batch's time over its size.
-    return _speed_row([seconds / count] * count, count, seconds)
-
-
-def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    conn.send(func(*args))
-    conn.close()
-
-
-def _in_child(func: Callable[..., Any], *args: Any) -> Any:
-    """Runs func in a fresh process, so that its peak RSS is its own.
-
-    A plain (non-daemonic) process, not a Pool worker: the measured code may
-    start processes of its own (TextRank --workers).
-    """
-    receiver, sender = _CONTEXT.Pipe(duplex=False)
-    process = _CONTEXT.Process(target=_child, args=(sender, func, args))
-    process.start()
-    sender.close()
-    try:
-        return receiver.recv()
-    finally:
-        process.join()
-
-
-def _random_t5_small(directory: Path, texts: list[str]) -> None:
-    save_random_model(directory, "T5", texts, 8000, **T5_SMALL_SHAPE, decoder_start_token_id=0)
-
-
-def write_model_registry(path: Path, model_dir: Path, fixed: dict[str, dict[str, int]]) -> Path:
-    """Writes a SUMMARIZE_REGISTRY file naming the random model BENCH_MODEL,
-    with fixed generation settings, so that it loads by the normal path."""
-    tables = {
-        part: "{ " + ", ".join(f"{k} = {v}" for k, v in settings.items()) + " }" for part, settings in fixed.items()
-    }
-    path.write_text(
-        f"[{BENCH_MODEL}]\npath = {json.dumps(str(model_dir))}\nprefix = {json.dumps(PREFIX)}\n"
-        f"max_input_tokens = {INPUT_TOKENS}\nheadline = {tables['headline']}\nparagraph = {tables['paragraph']}\n"
-    )
-    return path
-
-
-def _abstractive_speed(
-    registry: str, texts: list[str], system: str, batch_size: int, quantize: str
-) -> dict[str, float]:
-    os.environ["SUMMARIZE_REGISTRY"] = registry  # read once, on this child's first registry look-up
-    import torch
-
-    torch.set_num_threads(os.cpu_count() or 1)
-    from summarize.models import resolve
-    from summarize.prepare import prepare
-    from summarize.schema import CallSettings, Document, EngineConfig
-    from summarize.seq2seq import load_engine
-
-    config = EngineConfig(
-        model=BENCH_MODEL, method="abstractive", device="cpu", batch_size=batch_size, quantize=quantize
-    )
-    opts = CallSettings()
-    engine = load_engine(*resolve(config.model), config)
-    if system == "recipe":
-        run = anchors.transformers_recipe(engine.model, engine.tokenizer, PREFIX, INPUT_TOKENS, FIXED)
-        times = _latencies(run, texts, 1)
-        return _speed_row(times, len(times), sum(times))
-    engine.summarize_batch([prepare(Document("warm", texts[0]))], opts)
-    docs = [prepare(Document(str(i), t)) for i, t in enumerate(texts)]
-    start = time.perf_counter()
-    engine.summarize_batch(docs, opts)
-    seconds = time.perf_counter() - start
-    # Per-article latency in a batched run is the batch's time: what a caller waits.
-    per_batch = seconds / max(1, -(-len(texts) // batch_size))
-    return _speed_row([per_batch] * len(texts), len(texts), seconds)
-
-
-def _fit_inputs(directory: Path, texts: list[str]) -> list[str]:
-    """Cuts each article to the input limit, so both sides encode the same tokens."""
-    from transformers import AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(directory)
-    out = []
-    for text in texts:
-        ids = tokenizer(PREFIX + text, add_special_tokens=False)["input_ids"][: INPUT_TOKENS - 16]
-        out.append(
-            str(tokenizer.decode(ids, skip_special_tokens=True)).removeprefix(PREFIX).removeprefix(PREFIX.strip())
-        )
-    return out
-
-
-def run_quality(full: bool, notes: list[str]) -> tuple[list[dict[str, Any]], dict[str, list[Example]]]:
-    rows: list[dict[str, Any]] = []
-    data: dict[str, list[Example]] = {}
-    for name, filename, field, task, limit in TASKS:
-        path = EVAL_DIR / filename
-        if not path.exists():
-            notes.append(f"{path} not found: no quality figures for {name}")
-            continue
-        examples = load_examples(path, field, None if full else limit)
-        data[name] = examples
-        references = [e.reference for e in examples]
-        signature = f"data={name}:{len(examples)}:sha256={dataset_sha256(path)[:12]}|{SCORER_SETTINGS}"
-        for system, factory in quality_systems(task).items():
-            run = factory()
-            outputs = [run(e.article) for e in examples]
-            scores = aggregate(rouge_per_doc(outputs, references), outputs)
-            rows.append({"dataset": name, "task": task, "system": system, "signature": signature, **scores})
-            print(
-                f"  {name:14} {system:30} "
-                + "/".join(f"{scores[k]['mean']:.1f}" for k in ("rouge1", "rouge2", "rougeLsum")),
-                flush=True,
-            )
-        if task == "paragraph":
-            rows.append(
-                {
-                    "dataset": name,
-                    "task": task,
-                    "system": "summarize abstractive (t5-small)",
-                    "signature": signature,
-                    "status": "no weights: pretrained weights cannot be had on this machine",
-                }
-            )
-    return rows, data
-
-
-def run_speed(data: dict[str, list[Example]], full: bool, notes: list[str]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    if "cnndm" in data:
-        texts = [e.article for e in data["cnndm"]]
-        source = "cnndm"
-    else:
-        texts = [p.read_text() for p in sorted((ROOT / "seeds").glob("*.txt"))]
-        source = "seeds"
-        notes.append("eval data absent: speed measured on seeds/")
-    repeats = 3 if len(texts) < 100 else 1
-    for system in quality_systems("paragraph"):
-        row = _in_child(_extractive_speed, system, "paragraph", texts, repeats)
-        rows.append({"group": "extractive", "system": system, "data": source, "articles": len(texts) * repeats, **row})
-        print(
-            f"  {system:30} {row['articles_per_s']:8.1f} art/s  p50 {row['p50_ms']:.2f} ms  "
-            f"RSS {row['peak_rss_mb']:.0f} MB",
-            flush=True,
-        )
-    workers = os.cpu_count() or 1
-    if workers > 1:
-        row = _in_child(_parallel_speed, texts, 3, workers)
-        label = f"summarize textrank, {workers} workers"
-        rows.append({"group": "extractive", "system": label, "data": source, "articles": len(texts) * 3, **row})
-        print(f"  {label:30} {row['articles_per_s']:8.1f} art/s  RSS {row['peak_rss_mb']:.0f} MB (parent)", flush=True)
-    n = 64 if full else 32
-    with tempfile.TemporaryDirectory() as tmp:
-        model_dir = Path(tmp) / "model"
-        _random_t5_small(model_dir, texts)
-        registry = str(write_model_registry(Path(tmp) / "registry.toml", model_dir, FIXED))
-        inputs = _fit_inputs(model_dir, (texts * 4)[:64])
-        plan = [
-            ("transformers recipe (per article)", "recipe", 1, "none", n),
-            ("summarize abstractive, batch 16", "ours", 16, "none", n),
-            ("summarize abstractive, batch 16, int8", "ours", 16, "int8", n),
-        ]
-        plan += [(f"summarize abstractive, batch {b} (scaling)", "ours", b, "none", 64) for b in (1, 4, 16, 64)]
-        for label, system, batch, quantize, count in plan:
-            row = _in_child(_abstractive_speed, registry, inputs[:count], system, batch, quantize)
-            rows.append(
-                {
-                    "group": "abstractive",
-                    "system": label,
-                    "data": f"{source} (t5-small shape, random weights)",
-                    "articles": count,
-                    "batch_size": batch,
-                    "quantize": quantize,
-                    **row,
-                }
-            )
-            print(f"  {label:42} {row['articles_per_s']:6.2f} art/s  RSS {row['peak_rss_mb']:.0f} MB", flush=True)
-    return rows
 
 
 def hardware() -> dict[str, Any]:
+    import os
+
     import torch
 
     cpu = platform.processor() or "unknown"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        with open("/proc/cpuinfo") as handle:
+            cpu = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
-        "torch_threads": torch.get_num_threads(),
         "torch": torch.__version__,
-        "gpu": gpu,
+        "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
         "python": platform.python_version(),
     }
 
 
-def _ratio(rows: list[dict[str, Any]], system: str, anchor: str) -> float | None:
-    by = {r["system"]: r for r in rows}
-    if system in by and anchor in by:
-        return by[system]["articles_per_s"] / by[anchor]["articles_per_s"]
-    return None
+def _sizes(text: str) -> list[int]:
+    return [int(n) for n in text.split(",")]
 
 
-def report(results: dict[str, Any]) -> str:
-    """The Markdown report: the quality table and the speed table, with ratios."""
-    lines = [
-        f"# Benchmark report\n\n{results['date']} · `{results['command']}` · summarize {results['version']}\n",
-        f"Hardware: {results['hardware']['cpu']}, {results['hardware']['cores']} cores, "
-        f"torch {results['hardware']['torch']} ({results['hardware']['torch_threads']} threads), "
-        f"GPU: {results['hardware']['gpu'] or 'none'}\n",
-        "## Quality (ROUGE F1 x 100, 95% bootstrap CI on R1)\n",
-        "| dataset | task | system | R1 | R2 | RLsum | R1 95% CI | mean words |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for row in results["quality"]:
-        if "status" in row:
-            lines.append(f"| {row['dataset']} | {row['task']} | {row['system']} | {row['status']} | | | | |")
-            continue
-        ci = row["rouge1"]["ci95"]
-        lines.append(
-            f"| {row['dataset']} | {row['task']} | {row['system']} | {row['rouge1']['mean']:.2f} | "
-            f"{row['rouge2']['mean']:.2f} | {row['rougeLsum']['mean']:.2f} | {ci[0]:.1f}–{ci[1]:.1f} | "
-            f"{row['length_words']['mean']:.0f} |"
-        )
-    lines += [
-        "",
-        "## Speed\n",
-        "| group | system | articles/s | p50 ms | p95 ms | peak RSS MB | vs anchor |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    extractive = [r for r in results["speed"] if r["group"] == "extractive"]
-    abstractive = [r for r in results["speed"] if r["group"] == "abstractive"]
-    for row in results["speed"]:
-        anchor = "summa TextRank (60 words)" if row["group"] == "extractive" else "transformers recipe (per article)"
-        group = extractive if row["group"] == "extractive" else abstractive
-        ratio = _ratio(group, row["system"], anchor) if row["system"].startswith("summarize") else None
-        lines.append(
-            f"| {row['group']} | {row['system']} | {row['articles_per_s']:.2f} | {row['p50_ms']:.1f} | "
-            f"{row['p95_ms']:.1f} | {row['peak_rss_mb']:.0f} | {f'{ratio:.1f}x {anchor}' if ratio else ''} |"
-        )
-    lines += ["", "Notes:", *[f"- {note}" for note in results["notes"]]]
-    return "\n".join(lines) + "\n"
-
-
-def plot(results: dict[str, Any], path: Path) -> None:
-    """Scatter: articles/s (log x) against ROUGE-1 on CNN/DailyMail, one point per system."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import matplotlib.ticker
-
-    quality = {
-        r["system"]: r["rouge1"]["mean"] for r in results["quality"] if r.get("dataset") == "cnndm" and "rouge1" in r
-    }
-    speed = {r["system"]: r["articles_per_s"] for r in results["speed"] if r["group"] == "extractive"}
-    # The workers row has the same output as the single-process one (tested), so the same quality.
-    for system in speed:
-        if system.startswith("summarize textrank, "):
-            quality[system] = quality.get("summarize textrank", float("nan"))
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    for system in quality.keys() & speed.keys():
-        ours_point = system.startswith("summarize")
-        ax.scatter(speed[system], quality[system], s=80, color="tab:red" if ours_point else "tab:blue", zorder=3)
-        ax.annotate(system, (speed[system], quality[system]), textcoords="offset points", xytext=(6, 4), fontsize=8)
-    ax.set_xscale("log")
-    ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:g}"))
-    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-    ax.set_xlabel("articles per second (log scale, CPU)")
-    ax.set_ylabel("ROUGE-1 on CNN/DailyMail")
-    ax.set_title("Quality against speed: paragraph summaries")
-    ax.grid(True, which="both", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="every row of every set, 64 abstractive articles")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench")
+    parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR, help="the folder of JSONL evaluation sets")
+    parser.add_argument("--rows", type=int, help="at most this many rows of each set (smoke runs)")
+    parser.add_argument("--articles", type=int, help="articles in the abstractive rows (default 32; 64 with --full)")
+    parser.add_argument("--batch-size", type=int, default=16, help="batch of ours and of the batched recipe")
+    parser.add_argument("--scaling", type=_sizes, default=[1, 4, 16, 64], help="batch sizes of the scaling table")
+    parser.add_argument("--backends", type=lambda s: s.split(","), default=["transformers"])
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="t5-small", help="the random model's shape")
+    parser.add_argument("--headline-tokens", type=int, default=16)
+    parser.add_argument("--paragraph-tokens", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=speed.default_threads(), help="torch threads in every row")
+    parser.add_argument("--workers", type=int, default=speed.default_threads(), help="our TextRank workers row")
+    parser.add_argument("--repeats", type=int, help="passes over the extractive speed articles")
+    parser.add_argument("--in-process", action="store_true", help="run speed rows here (smoke runs: RSS not per row)")
+    args = parser.parse_args(argv)
+    args.articles = args.articles or (64 if args.full else 32)
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--full", action="store_true", help="every row of every dataset")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench")
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
+    started = time.time()
     notes = [
         "sumy is fed our sentence splitter and tokeniser: its NLTK data cannot be downloaded here.",
         "pytextrank is not run: it needs a spaCy language model, which cannot be downloaded here.",
-        "Abstractive speed: t5-small shape (60M parameters) with random weights, greedy, fixed output "
-        f"lengths ({FIXED['headline']['max_new_tokens']} headline + {FIXED['paragraph']['max_new_tokens']} "
-        f"paragraph tokens), inputs cut to {INPUT_TOKENS} tokens, identical for us and the recipe.",
         "Abstractive quality needs real weights, which these machines cannot download: listed as 'no weights'.",
     ]
-    started = time.time()
-    baseline = _in_child(_peak_rss_mb)  # starts the forkserver while we are small
-    notes.append(f"peak RSS is per process; an idle child process measures {baseline:.0f} MB.")
-    print("quality:", flush=True)
-    quality, data = run_quality(args.full, notes)
-    print("speed:", flush=True)
-    speed = run_speed(data, args.full, notes)
-    results = {
+    if args.in_process:
+        run_row = in_process
+        notes.append("speed rows ran in one process (--in-process): peak RSS is that process's, not each row's.")
+    else:
+        run_row = in_child
+        baseline = in_child(peak_rss_mb)  # starts the forkserver while we are small
+        notes.append(f"peak RSS is per process; an idle child process measures {baseline:.0f} MB.")
+    run = Run(args, load_sets(args.eval_dir, args.rows, True, notes), notes, run_row)
+    results: dict[str, Any] = {
         "version": __version__,
         "date": date.today().isoformat(),
-        "command": "make bench-full" if args.full else "make bench",
+        "command": " ".join(["python -m benchmarks.bench", *(argv if argv is not None else sys.argv[1:])]),
         "hardware": hardware(),
-        "quality": quality,
-        "speed": speed,
-        "notes": notes,
-        "seconds": round(time.time() - started, 1),
     }
+    for title, measurement in MEASUREMENTS:
+        print(f"{title}:", flush=True)
+        results.update(measurement(run))
+    results["notes"] = notes
+    results["seconds"] = round(time.time() - started, 1)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    text = report(results)
+    text = report.report(results)
     (args.out / "REPORT.md").write_text(text)
-    plot(results, args.out / "quality_vs_speed.png")
+    report.plot(results, args.out / "quality_vs_speed.png")
     print("\n" + text)
     print(f"wrote {args.out}/results.json, REPORT.md, quality_vs_speed.png in {results['seconds']} s")
     return 0

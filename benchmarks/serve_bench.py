@@ -18,7 +18,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -26,15 +25,9 @@ from typing import Any
 
 import httpx
 
-from benchmarks.bench import (
-    BENCH_MODEL,
-    EVAL_DIR,
-    ROOT,
-    _fit_inputs,
-    _random_t5_small,
-    percentile_ms,
-    write_model_registry,
-)
+from benchmarks.measure import percentile_ms
+from benchmarks.random_models import SHAPES
+from benchmarks.workload import BENCH_MODEL, EVAL_DIR, ROOT, fit_inputs, fixed_lengths, random_model
 
 # Short fixed outputs keep the abstractive runs within minutes on 2 cores.
 SERVE_FIXED = {"headline": 8, "paragraph": 32}
@@ -156,8 +149,8 @@ async def soak(server: Server, texts: list[str], seconds: float, concurrency: in
     }
 
 
-def _texts() -> list[str]:
-    path = EVAL_DIR / "cnndm_dev.jsonl"
+def _texts(eval_dir: Path) -> list[str]:
+    path = eval_dir / "cnndm_dev.jsonl"
     if path.exists():
         return [json.loads(line)["article"] for line in path.open()][:64]
     return [p.read_text() for p in sorted((ROOT / "seeds").glob("*.txt"))]
@@ -170,12 +163,25 @@ def _row(label: str, result: dict[str, Any]) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--soak-s", type=float, default=300)
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
-    args = parser.parse_args(argv)
-    texts = _texts()
+    parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR, help="where cnndm_dev.jsonl is (else seeds/)")
+    parser.add_argument("--requests", type=int, default=400, help="TextRank requests at each concurrency")
+    parser.add_argument(
+        "--abstractive-requests",
+        type=int,
+        default=48,
+        help="abstractive requests at concurrency 8 (1: a sixth; 32: twice)",
+    )
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="t5-small", help="the random model's shape")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    texts = _texts(args.eval_dir)
     results: dict[str, Any] = {"date": date.today().isoformat(), "command": "make bench-serve", "runs": []}
     lines = [
         "| server | concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | status codes |",
@@ -191,22 +197,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server.wait_ready()
         for concurrency in (1, 8, 32):
-            record("textrank", asyncio.run(load(server.url, texts, concurrency, 400)))
+            record("textrank", asyncio.run(load(server.url, texts, concurrency, args.requests)))
         print(f"soak: {args.soak_s:.0f} s at concurrency 32 ...", flush=True)
         results["soak"] = asyncio.run(soak(server, texts, args.soak_s))
     finally:
         server.stop()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        model_dir = Path(tmp) / "t5-small-random"
-        _random_t5_small(model_dir, texts)
-        inputs = _fit_inputs(model_dir, texts)
-        fixed = {part: {"num_beams": 1, "min_new_tokens": n, "max_new_tokens": n} for part, n in SERVE_FIXED.items()}
-        registry = write_model_registry(Path(tmp) / "registry.toml", model_dir, fixed)
+    n = args.abstractive_requests
+    lengths = fixed_lengths(SERVE_FIXED["headline"], SERVE_FIXED["paragraph"])
+    with random_model(args.shape, texts, lengths) as (model_dir, registry):
+        inputs = fit_inputs(model_dir, texts)
         env = {**os.environ, "SUMMARIZE_REGISTRY": str(registry)}
         for label, max_batch, plan in (
-            ("abstractive, micro-batching (max 16)", 16, ((1, 8), (8, 48), (32, 96))),
-            ("abstractive, --max-batch 1", 1, ((8, 48),)),
+            ("abstractive, micro-batching (max 16)", 16, ((1, max(1, n // 6)), (8, n), (32, 2 * n))),
+            ("abstractive, --max-batch 1", 1, ((8, n),)),
         ):
             server = Server(
                 [
@@ -238,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     lost = sum(r["requests"] - r["codes"].get("200", 0) - r["codes"].get("503", 0) for r in results["runs"])
     summary = [
         f"Micro-batching at concurrency 8: {batched:.2f} req/s against {single:.2f} with --max-batch 1 "
-        f"({results['batching_speedup_c8']:.1f}x), abstractive, t5-small shape, random weights, greedy, "
+        f"({results['batching_speedup_c8']:.1f}x), abstractive, {args.shape} shape, random weights, greedy, "
         f"{SERVE_FIXED['headline']} + {SERVE_FIXED['paragraph']} output tokens.",
         f"Requests lost or failed (other than deliberate 503s): {lost}.",
         f"Soak: {soak_result['requests']} TextRank requests in {soak_result['seconds']:.0f} s at concurrency 32, "
