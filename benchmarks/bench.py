@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -114,8 +115,7 @@ MEASUREMENTS: list[tuple[str, Callable[[Run], dict[str, Any]]]] = [
 
 
 def hardware() -> dict[str, Any]:
-    import os
-
+    """The machine: CPU model, cores, torch, GPU, Python."""
     import torch
 
     cpu = platform.processor() or "unknown"

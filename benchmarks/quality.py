@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from benchmarks import anchors
@@ -36,7 +37,7 @@ def quality_systems(task: str) -> dict[str, Factory]:
     }
 
 
-def measure_quality(sets: dict[str, list[Example]], eval_dir: Any = EVAL_DIR) -> list[dict[str, Any]]:
+def measure_quality(sets: dict[str, list[Example]], eval_dir: Path = EVAL_DIR) -> list[dict[str, Any]]:
     """ROUGE (means, R1 95% CI, lengths) of every system on every loaded set.
 
     Args:

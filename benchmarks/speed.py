@@ -125,15 +125,11 @@ def _ours(work: Workload, texts: list[str], backend: str, batch_size: int, quant
     with _torch_threads(work.threads), registry(work.registry):
         from summarize.summarizer import Summarizer
 
-        summarizer = Summarizer(
-            method="abstractive",
-            model=BENCH_MODEL,
-            device="cpu",
-            batch_size=batch_size,
-            quantize=quantize,
-            threads=work.threads,
-            **({} if backend == "transformers" else {"backend": backend}),
-        )
+        config: dict[str, Any] = {"method": "abstractive", "model": BENCH_MODEL, "device": "cpu"}
+        config.update(batch_size=batch_size, quantize=quantize, threads=work.threads)
+        if backend != "transformers":
+            config["backend"] = backend
+        summarizer = Summarizer(**config)
         list(summarizer.summarize_many(texts[:1]))  # warm-up
         start = time.perf_counter()
         summaries = list(summarizer.summarize_many(texts))
