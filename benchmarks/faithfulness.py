@@ -22,13 +22,15 @@ def false_positive_rows(sets: dict[str, list[Example]]) -> list[dict[str, Any]]:
       three examples of what it flagged.
     """
     from summarize.faithfulness import unsupported
+    from summarize.prepare import prepare
+    from summarize.schema import Document
 
     rows = []
     for spec in EVAL_SETS:
         examples = sets.get(spec.name)
         if not examples:
             continue
-        flags = [unsupported(e.reference, e.article) for e in examples]
+        flags = [unsupported(e.reference, prepare(Document(e.id, e.article))) for e in examples]
         flagged = [items for items in flags if items]
         rows.append(
             {

@@ -123,18 +123,28 @@ def _recipe(work: Workload, texts: list[str], batch_size: int | None, quantize: 
 def _ours(work: Workload, texts: list[str], backend: str, batch_size: int, quantize: str) -> Row:
     """Our abstractive engine through the public API, as a user runs it."""
     with _torch_threads(work.threads), registry(work.registry):
+        from summarize.schema import CallSettings, EngineConfig
         from summarize.summarizer import Summarizer
 
-        config: dict[str, Any] = {"method": "abstractive", "model": BENCH_MODEL, "device": "cpu"}
-        config.update(batch_size=batch_size, quantize=quantize, threads=work.threads)
-        if backend != "transformers":
-            config["backend"] = backend
-        summarizer = Summarizer(**config)
-        list(summarizer.summarize_many(texts[:1]))  # warm-up
+        config = EngineConfig(
+            method="abstractive",
+            model=BENCH_MODEL,
+            backend=backend,
+            device="cpu",
+            quantize=quantize,
+            threads=work.threads,
+            batch_size=batch_size,
+        )
+        summarizer = Summarizer(config)
+        # The guard runs as usual but only notes what it flags: every output
+        # timed is the model's (random weights get flagged, and a replacement
+        # would hide a model that wrote nothing).
+        call = CallSettings(on_flag="note")
+        list(summarizer.summarize_many(texts[:1], call))  # warm-up
         start = time.perf_counter()
-        summaries = list(summarizer.summarize_many(texts))
+        summaries = list(summarizer.summarize_many(texts, call))
         seconds = time.perf_counter() - start
-    failed = [s.error or s.method for s in summaries if not s.ok or s.method != "abstractive"]
+    failed = [s.error or str(s.sources) for s in summaries if not s.ok or set(s.sources.values()) != {"abstractive"}]
     if failed:
         raise RuntimeError(f"{len(failed)} of {len(texts)} articles not summarised by the model: {failed[0]}")
     return speed_row(len(texts), seconds)
