@@ -63,18 +63,22 @@ class Run:
 
 
 def measure_quality_rows(run: Run) -> dict[str, Any]:
+    """ROUGE of ours and the extractive anchors on each set."""
     return {"quality": measure_quality(run.quality_sets(), run.args.eval_dir)}
 
 
 def measure_invariance(run: Run) -> dict[str, Any]:
+    """Our output under wrapping and CRLF, on every row of each set (issue #9)."""
     return {"invariance": invariance_rows(run.sets)}
 
 
 def measure_faithfulness(run: Run) -> dict[str, Any]:
+    """The guard on human summaries, on every row of each set (issue #11)."""
     return {"faithfulness": {"false_positives": false_positive_rows(run.sets)}}
 
 
 def measure_extractive(run: Run) -> dict[str, Any]:
+    """Speed of ours and the extractive anchors, one process per system."""
     texts, source = speed_texts(run.quality_sets(), run.notes)
     repeats = run.args.repeats or (3 if len(texts) < 100 else 1)
     if run.args.workers > 1:
@@ -83,6 +87,7 @@ def measure_extractive(run: Run) -> dict[str, Any]:
 
 
 def measure_abstractive(run: Run) -> dict[str, Any]:
+    """Ours against the transformers recipes, and ours against batch size, on one random model."""
     args = run.args
     texts, source = speed_texts(run.quality_sets(), run.notes)
     lengths = fixed_lengths(args.headline_tokens, args.paragraph_tokens)

@@ -18,7 +18,7 @@ from benchmarks import anchors, bench, report, serve_bench
 from benchmarks.invariance import VARIANTS, crlf, wrap
 from benchmarks.measure import in_child, peak_rss_mb, percentile_ms
 from benchmarks.quality import quality_systems
-from benchmarks.workload import EVAL_SETS, fit_inputs, fixed_lengths, random_model
+from benchmarks.workload import EVAL_SETS, fit_inputs, fixed_lengths, load_sets, random_model, speed_texts
 
 STORM = (
     "A storm brought heavy rain and strong winds to the northern coast on Sunday.\n"
@@ -175,6 +175,14 @@ def test_recipes_decode_exact_lengths_in_order(tmp_path: Path) -> None:
         assert batched == [single(t) for t in texts]
         int8, _ = anchors.load_recipe_model(model_dir, "int8")
         assert "quantized" in type(int8.lm_head).__module__  # torch dynamic int8 Linear
+
+
+def test_missing_eval_sets_are_noted_and_speed_falls_back_to_the_seeds(tmp_path: Path) -> None:
+    notes: list[str] = []
+    assert load_sets(tmp_path, None, False, notes) == {}
+    assert len(notes) == len(EVAL_SETS) and all("not found" in note for note in notes)
+    texts, source = speed_texts({}, notes)
+    assert source == "seeds" and texts and "seeds/" in notes[-1]
 
 
 def test_in_child_returns_the_result_or_the_childs_error() -> None:
