@@ -31,6 +31,7 @@ from benchmarks.measure import in_child, in_process, peak_rss_mb
 from benchmarks.quality import measure_quality
 from benchmarks.random_models import SHAPES
 from benchmarks.workload import (
+    BENCH_MODEL,
     EVAL_DIR,
     EVAL_SETS,
     INPUT_TOKENS,
@@ -40,9 +41,11 @@ from benchmarks.workload import (
     load_sets,
     random_model,
     speed_texts,
+    use_registry,
 )
 from summarize import __version__
 from summarize.evaluate import Example
+from summarize.models import HEADLINE_POLICIES, spec_for
 
 
 @dataclass
@@ -92,7 +95,9 @@ def measure_abstractive(run: Run) -> dict[str, Any]:
     texts, source = speed_texts(run.quality_sets(), run.notes)
     lengths = fixed_lengths(args.headline_tokens, args.paragraph_tokens)
     needed = max(args.articles, *args.scaling)
-    with random_model(args.shape, texts, lengths) as (model_dir, registry):
+    with random_model(args.shape, texts, lengths, args.headline_policy) as (model_dir, registry):
+        with use_registry(registry):
+            policy = spec_for(BENCH_MODEL).headline_policy
         inputs = fit_inputs(model_dir, (texts * (1 + needed // len(texts)))[:needed])
         work = speed.Workload(inputs, model_dir, registry, lengths, args.threads)
         anchors = speed.abstractive_rows(work, args.articles, args.batch_size, args.backends, run.run_row)
@@ -105,6 +110,7 @@ def measure_abstractive(run: Run) -> dict[str, Any]:
         "headline_tokens": args.headline_tokens,
         "paragraph_tokens": args.paragraph_tokens,
         "threads": args.threads,
+        "headline_policy": policy,
     }
     return {"abstractive": anchors, "scaling": scaling, "workload": workload}
 
@@ -153,6 +159,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scaling", type=_sizes, default=[1, 4, 16, 64], help="batch sizes of the scaling table")
     parser.add_argument("--backends", type=lambda s: s.split(","), default=["transformers"])
     parser.add_argument("--shape", choices=sorted(SHAPES), default="t5-small", help="the random model's shape")
+    parser.add_argument("--headline-policy", choices=HEADLINE_POLICIES, help="ours (default: the registry's)")
     parser.add_argument("--headline-tokens", type=int, default=16)
     parser.add_argument("--paragraph-tokens", type=int, default=64)
     parser.add_argument("--threads", type=int, default=speed.default_threads(), help="torch threads in every row")

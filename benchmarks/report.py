@@ -235,6 +235,8 @@ def abstractive_section(results: Results) -> Lines:
         f"Same run, same {work.get('articles', '?')} articles cut to {work.get('input_tokens', '?')} tokens, "
         f"{work.get('shape', '?')} shape with random weights, greedy, exactly {work.get('headline_tokens', '?')} "
         f"headline + {work.get('paragraph_tokens', '?')} paragraph tokens, {work.get('threads', '?')} torch threads. "
+        f"Ours writes the headline by the model's policy, {work.get('headline_policy', '?')} "
+        "(from-paragraph: compressed from the paragraph, no second decode); the recipes decode both. "
         "The anchor of each row is the batched recipe (one padded batch, one `generate` per output) of the same "
         "precision; the per-article recipe is the reference. Latency percentiles are real per-article timings, "
         "so batched rows have none.",

@@ -19,7 +19,7 @@ from typing import Any
 from benchmarks import anchors
 from benchmarks.measure import Row, speed_row, time_each
 from benchmarks.quality import quality_systems
-from benchmarks.workload import BENCH_MODEL, INPUT_TOKENS, PREFIX, Lengths, registry
+from benchmarks.workload import BENCH_MODEL, INPUT_TOKENS, PREFIX, Lengths, use_registry
 
 RunRow = Callable[..., Any]  # measure.in_child or measure.in_process
 EXTRACTIVE_ANCHOR = "summa TextRank (60 words)"
@@ -122,7 +122,7 @@ def _recipe(work: Workload, texts: list[str], batch_size: int | None, quantize: 
 
 def _ours(work: Workload, texts: list[str], backend: str, batch_size: int, quantize: str) -> Row:
     """Our abstractive engine through the public API, as a user runs it."""
-    with _torch_threads(work.threads), registry(work.registry):
+    with _torch_threads(work.threads), use_registry(work.registry):
         from summarize.schema import CallSettings, EngineConfig
         from summarize.summarizer import Summarizer
 

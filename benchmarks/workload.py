@@ -85,20 +85,30 @@ def fixed_lengths(headline: int, paragraph: int) -> Lengths:
     }
 
 
-def write_model_registry(path: Path, model_dir: Path, fixed: Lengths) -> Path:
-    """Writes a SUMMARIZE_REGISTRY file naming the model in `model_dir` BENCH_MODEL, with fixed generation settings."""
+def write_model_registry(path: Path, model_dir: Path, fixed: Lengths, headline_policy: str | None = None) -> Path:
+    """Writes a SUMMARIZE_REGISTRY file naming the model in `model_dir` BENCH_MODEL, with fixed generation settings.
+
+    Args:
+      path: the file to write.
+      model_dir: the saved model.
+      fixed: generation settings per part.
+      headline_policy: "decode" or "from-paragraph"; None keeps the registry's default.
+    """
     tables = {
         part: "{ " + ", ".join(f"{k} = {v}" for k, v in settings.items()) + " }" for part, settings in fixed.items()
     }
+    policy = f"headline_policy = {json.dumps(headline_policy)}\n" if headline_policy else ""
     path.write_text(
-        f"[{BENCH_MODEL}]\npath = {json.dumps(str(model_dir))}\nprefix = {json.dumps(PREFIX)}\n"
+        f"[{BENCH_MODEL}]\npath = {json.dumps(str(model_dir))}\nprefix = {json.dumps(PREFIX)}\n{policy}"
         f"max_input_tokens = {INPUT_TOKENS}\nheadline = {tables['headline']}\nparagraph = {tables['paragraph']}\n"
     )
     return path
 
 
 @contextmanager
-def random_model(shape: str, texts: list[str], fixed: Lengths) -> Iterator[tuple[Path, Path]]:
+def random_model(
+    shape: str, texts: list[str], fixed: Lengths, headline_policy: str | None = None
+) -> Iterator[tuple[Path, Path]]:
     """A random model of `shape` with its tokenizer trained on `texts`, for the length of the block.
 
     Yields:
@@ -106,11 +116,11 @@ def random_model(shape: str, texts: list[str], fixed: Lengths) -> Iterator[tuple
     """
     with tempfile.TemporaryDirectory(prefix="summarize-bench-") as tmp:
         model_dir = save_shape(Path(tmp) / "model", shape, texts)
-        yield model_dir, write_model_registry(Path(tmp) / "registry.toml", model_dir, fixed)
+        yield model_dir, write_model_registry(Path(tmp) / "registry.toml", model_dir, fixed, headline_policy)
 
 
 @contextmanager
-def registry(path: Path) -> Iterator[None]:
+def use_registry(path: Path) -> Iterator[None]:
     """Makes BENCH_MODEL loadable by name in this process and its children, for the length of the block."""
     from summarize.models import load_registry
 

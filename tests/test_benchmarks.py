@@ -8,6 +8,7 @@ the shape and the arithmetic of its results, never on timings.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,18 @@ from benchmarks import anchors, bench, report, serve_bench
 from benchmarks.invariance import VARIANTS, crlf, wrap
 from benchmarks.measure import in_child, peak_rss_mb, percentile_ms
 from benchmarks.quality import quality_systems
-from benchmarks.workload import EVAL_SETS, fit_inputs, fixed_lengths, load_sets, random_model, speed_texts
+from benchmarks.workload import (
+    BENCH_MODEL,
+    EVAL_SETS,
+    fit_inputs,
+    fixed_lengths,
+    load_sets,
+    random_model,
+    speed_texts,
+    use_registry,
+    write_model_registry,
+)
+from summarize.models import HEADLINE_POLICIES, spec_for
 
 STORM = (
     "A storm brought heavy rain and strong winds to the northern coast on Sunday.\n"
@@ -107,6 +119,7 @@ def test_abstractive_rows_have_batched_anchors_and_real_latencies(smoke: tuple[d
         else:
             assert row["p50_ms"] is None and row["p95_ms"] is None
     assert {r["backend"] for r in rows} == {"recipe", "transformers"}
+    assert results["workload"]["headline_policy"] in HEADLINE_POLICIES
 
 
 def test_scaling_has_each_batch_size_per_backend(smoke: tuple[dict[str, Any], str, Path]) -> None:
@@ -175,6 +188,16 @@ def test_recipes_decode_exact_lengths_in_order(tmp_path: Path) -> None:
         assert batched == [single(t) for t in texts]
         int8, _ = anchors.load_recipe_model(model_dir, "int8")
         assert "quantized" in type(int8.lm_head).__module__  # torch dynamic int8 Linear
+
+
+def test_registry_file_names_the_model_with_its_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SUMMARIZE_REGISTRY", raising=False)
+    path = write_model_registry(tmp_path / "registry.toml", tmp_path, fixed_lengths(3, 5), "decode")
+    with use_registry(path):
+        spec = spec_for(BENCH_MODEL)
+    assert spec.path == str(tmp_path) and spec.headline_policy == "decode"
+    assert spec.paragraph == {"num_beams": 1, "min_new_tokens": 5, "max_new_tokens": 5}
+    assert "SUMMARIZE_REGISTRY" not in os.environ  # put back as it was
 
 
 def test_missing_eval_sets_are_noted_and_speed_falls_back_to_the_seeds(tmp_path: Path) -> None:
