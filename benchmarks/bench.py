@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import report, speed
-from benchmarks.faithfulness import false_positive_rows
+from benchmarks.faithfulness import faithfulness_results
 from benchmarks.invariance import invariance_rows
 from benchmarks.measure import in_child, in_process, peak_rss_mb
 from benchmarks.quality import measure_quality
@@ -77,7 +77,7 @@ def measure_invariance(run: Run) -> dict[str, Any]:
 
 def measure_faithfulness(run: Run) -> dict[str, Any]:
     """The guard on human summaries, on every row of each set (issue #11)."""
-    return {"faithfulness": {"false_positives": false_positive_rows(run.sets)}}
+    return {"faithfulness": faithfulness_results(run.args.eval_dir, list(run.sets), run.args.rows)}
 
 
 def measure_extractive(run: Run) -> dict[str, Any]:

@@ -1,44 +1,57 @@
-"""The faithfulness guard measured both ways (issue #11).
+"""The faithfulness guard measured both ways (issue #11), by `summarize eval --task faithfulness`.
 
-False positives: the guard run on summaries people wrote, which are faithful
-by construction (CNN/DailyMail and XSum references, BBC titles); each one it
-flags is a false alarm. Recall on injected errors comes with the corruption
-generator.
+False positives: the share of summaries people wrote (faithful by intent) that
+the guard flags. Recall: the share of injected errors (a number, a name or a
+quotation changed in a sentence of the article) that it catches.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from benchmarks.workload import EVAL_SETS
-from summarize.evaluate import Example
 
 
-def false_positive_rows(sets: dict[str, list[Example]]) -> list[dict[str, Any]]:
-    """The share of human references (or titles) the guard flags, per set.
+def faithfulness_results(eval_dir: Path, names: list[str], limit: int | None) -> dict[str, Any]:
+    """False-positive and recall rows for each named set found in `eval_dir`.
+
+    Args:
+      eval_dir: the folder of JSONL evaluation sets.
+      names: the sets to measure (those loaded for this run).
+      limit: at most this many rows of each set; None: all.
 
     Returns:
-      One row per set: dataset, field, rows, flagged (rate 0..1), and up to
-      three examples of what it flagged.
+      {"false_positives": [{dataset, field, rows, flagged, ci95}],
+      "recall": [{dataset, kind, rows, recall}], "command"}.
     """
-    from summarize.faithfulness import unsupported
-    from summarize.prepare import prepare
-    from summarize.schema import Document
+    from summarize.evaluate import faithfulness_rates
 
-    rows = []
+    false_positives, recall = [], []
     for spec in EVAL_SETS:
-        examples = sets.get(spec.name)
-        if not examples:
+        if spec.name not in names:
             continue
-        flags = [unsupported(e.reference, prepare(Document(e.id, e.article))) for e in examples]
-        flagged = [items for items in flags if items]
-        rows.append(
+        result = faithfulness_rates(eval_dir / spec.filename, spec.reference_field, limit)
+        false_positives.append(
             {
                 "dataset": spec.name,
                 "field": spec.reference_field,
-                "rows": len(examples),
-                "flagged": len(flagged) / len(examples),
-                "examples": [", ".join(items[:3]) for items in flagged[:3]],
+                "rows": result["rows"],
+                "flagged": result["false_positive"]["rate"],
+                "ci95": result["false_positive"]["ci95"],
             }
         )
-    return rows
+        recall += [
+            {
+                "dataset": spec.name,
+                "kind": kind,
+                "rows": counts["total"],
+                "recall": counts["rate"] if counts["total"] else None,  # None: no error of this kind injected
+            }
+            for kind, counts in result["recall"].items()
+        ]
+    return {
+        "false_positives": false_positives,
+        "recall": recall,
+        "command": "summarize eval DATA.jsonl --task faithfulness (seed 0)",
+    }

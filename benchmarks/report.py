@@ -121,8 +121,8 @@ def invariance_section(results: Results) -> Lines:
 def faithfulness_section(results: Results) -> Lines:
     """The faithfulness guard's false alarms and recall (issue #11).
 
-    Keys: false_positives (rows: dataset, field, rows, flagged 0..1, examples),
-    recall (rows: kind, rows, recall 0..1), and command (what reproduces them).
+    Keys: false_positives (rows: dataset, field, rows, flagged 0..1, ci95),
+    recall (rows: dataset, kind, rows, recall 0..1), and command (what reproduces them).
     """
     data = results.get("faithfulness")
     if not data:
@@ -130,21 +130,21 @@ def faithfulness_section(results: Results) -> Lines:
     lines = ["## Faithfulness guard", ""]
     if data.get("false_positives"):
         out = [
-            [r["dataset"], r["field"], r["rows"], _pct(r["flagged"]), "; ".join(r.get("examples", []))]
+            [r["dataset"], r["field"], r["rows"], _pct(r["flagged"]), f"{_pct(r['ci95'][0])}–{_pct(r['ci95'][1])}"]
             for r in data["false_positives"]
         ]
         lines += [
-            "False positives: the share of human-written references (faithful by construction) the guard flags.",
+            "False positives: the share of human-written summaries (faithful by intent) the guard flags.",
             "",
-            *table(["dataset", "field", "rows", "flagged", "examples of what it flagged"], out),
+            *table(["dataset", "field", "rows", "flagged", "95% CI"], out),
             "",
         ]
     if data.get("recall"):
-        out = [[r["kind"], r["rows"], _pct(r["recall"])] for r in data["recall"]]
+        out = [[r["dataset"], r["kind"], r["rows"], _pct(r["recall"])] for r in data["recall"]]
         lines += [
-            "Recall: the share of injected errors the guard flags.",
+            "Recall: the share of injected errors (one fact of an article sentence changed) the guard flags.",
             "",
-            *table(["error", "rows", "recall"], out),
+            *table(["dataset", "error", "injected", "recall"], out),
             "",
         ]
     if data.get("command"):

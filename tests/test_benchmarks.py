@@ -30,6 +30,7 @@ from benchmarks.workload import (
     use_registry,
     write_model_registry,
 )
+from summarize.corrupt import KINDS
 from summarize.models import HEADLINE_POLICIES, spec_for
 
 STORM = (
@@ -85,11 +86,17 @@ def test_invariance_has_every_variant_of_every_set(smoke: tuple[dict[str, Any], 
         assert row["both"] <= min(row["headline"], row["paragraph"])
 
 
-def test_faithfulness_false_positives_count_flagged_references(smoke: tuple[dict[str, Any], str, Path]) -> None:
+def test_faithfulness_counts_flagged_references_and_injected_errors(smoke: tuple[dict[str, Any], str, Path]) -> None:
     results, _, _ = smoke
-    for row in results["faithfulness"]["false_positives"]:
-        assert row["flagged"] == 0.5  # "Wales" is in no article
-        assert row["examples"] == ["Wales"]
+    data = results["faithfulness"]
+    assert [r["dataset"] for r in data["false_positives"]] == [s.name for s in EVAL_SETS]
+    for row in data["false_positives"]:
+        assert row["rows"] == 2 and row["flagged"] == 0.5  # "Wales" is in no article
+    for row in data["recall"]:
+        assert row["kind"] in KINDS
+        assert (row["recall"] is None) == (row["rows"] == 0)
+        assert row["recall"] is None or 0 <= row["recall"] <= 1
+    assert any(row["rows"] for row in data["recall"])  # the articles have numbers and names to change
 
 
 def test_extractive_rows_compare_ours_with_summa(smoke: tuple[dict[str, Any], str, Path]) -> None:
@@ -143,7 +150,10 @@ def test_sections_render_rows_from_other_measurements() -> None:
         "defects": [
             {"dataset": "cnndm", "part": "headline", "system": "s", "rows": 4, "rate": 0.25, "by_kind": {"cut": 0.25}}
         ],
-        "faithfulness": {"recall": [{"kind": "number swap", "rows": 10, "recall": 0.9}], "command": "summarize eval"},
+        "faithfulness": {
+            "recall": [{"dataset": "xsum", "kind": "number", "rows": 10, "recall": 0.9}],
+            "command": "summarize eval",
+        },
         "chat": [
             {
                 "system": "chat",
@@ -163,7 +173,7 @@ def test_sections_render_rows_from_other_measurements() -> None:
     }
     lines = [line for section in report.SECTIONS for line in section(results)]
     assert "| cnndm | headline | s | 4 | 25.0% | 25.0% |" in lines
-    assert "| number swap | 10 | 90.0% |" in lines and "Reproduce: `summarize eval`" in lines
+    assert "| xsum | number | 10 | 90.0% |" in lines and "Reproduce: `summarize eval`" in lines
     assert "| chat | xsum | 5 | 20.00 | – | 20.0% | 0.50 | 700 |" in lines
     assert "| ray, 2 actors | textrank | 9.00 | 90 |" in lines
     assert "Ray's start-up per job, not in the rates above: 4.0 s." in lines
