@@ -162,8 +162,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--headline-policy", choices=HEADLINE_POLICIES, help="ours (default: the registry's)")
     parser.add_argument("--headline-tokens", type=int, default=16)
     parser.add_argument("--paragraph-tokens", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=speed.default_threads(), help="torch threads in every row")
-    parser.add_argument("--workers", type=int, default=speed.default_threads(), help="our TextRank workers row")
+    parser.add_argument("--threads", type=int, help="torch threads in every row (default: ours, the physical cores)")
+    parser.add_argument("--workers", type=int, default=speed.usable_cores(), help="our TextRank workers row")
     parser.add_argument("--repeats", type=int, help="passes over the extractive speed articles")
     parser.add_argument("--in-process", action="store_true", help="run speed rows here (smoke runs: RSS not per row)")
     args = parser.parse_args(argv)
@@ -186,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         run_row = in_child
         baseline = in_child(peak_rss_mb)  # starts the forkserver while we are small
         notes.append(f"peak RSS is per process; an idle child process measures {baseline:.0f} MB.")
+    if args.threads is None:
+        # Imported only now: torch must not swell this process before the forkserver starts.
+        from summarize.seq2seq import physical_cores
+
+        args.threads = physical_cores()
     run = Run(args, load_sets(args.eval_dir, args.rows, True, notes), notes, run_row)
     results: dict[str, Any] = {
         "version": __version__,

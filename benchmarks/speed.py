@@ -234,6 +234,6 @@ def scaling_rows(work: Workload, batch_sizes: Sequence[int], backends: Sequence[
     return rows
 
 
-def default_threads() -> int:
-    """Torch threads for every abstractive row: the cores this process may use."""
+def usable_cores() -> int:
+    """The cores this process may use: the default of our TextRank workers row."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
