@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import report, speed
+from benchmarks.defects import defect_rows
 from benchmarks.faithfulness import faithfulness_results
 from benchmarks.invariance import invariance_rows
 from benchmarks.measure import in_child, in_process, peak_rss_mb
@@ -68,6 +69,11 @@ class Run:
 def measure_quality_rows(run: Run) -> dict[str, Any]:
     """ROUGE of ours and the extractive anchors on each set."""
     return {"quality": measure_quality(run.quality_sets(), run.args.eval_dir)}
+
+
+def measure_defects(run: Run) -> dict[str, Any]:
+    """Our headline and paragraph defects by kind, on every row of each set (issue #10)."""
+    return {"defects": defect_rows(run.sets)}
 
 
 def measure_invariance(run: Run) -> dict[str, Any]:
@@ -118,6 +124,7 @@ def measure_abstractive(run: Run) -> dict[str, Any]:
 # (title, measurement): run in this order; each returns its keys of the results.
 MEASUREMENTS: list[tuple[str, Callable[[Run], dict[str, Any]]]] = [
     ("quality", measure_quality_rows),
+    ("defects", measure_defects),
     ("invariance", measure_invariance),
     ("faithfulness", measure_faithfulness),
     ("speed: extractive", measure_extractive),

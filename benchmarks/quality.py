@@ -1,4 +1,4 @@
-"""Quality rows of `make bench`: ROUGE of ours and the extractive anchors on each evaluation set."""
+"""Quality rows of `make bench`: ROUGE and the defect rate of ours and the extractive anchors on each set."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import anchors
+from benchmarks.defects import part_defect_rate
 from benchmarks.workload import EVAL_DIR, EVAL_SETS
 from summarize.evaluate import SCORER_SETTINGS, Example, aggregate, dataset_sha256, rouge_per_doc
 
 Factory = Callable[[], anchors.System]
+# The headline length of ours (the default) and of the naive anchor.
+HEADLINE_WORDS = 12
 
 
 def ours(task: str) -> anchors.System:
@@ -26,7 +29,7 @@ def quality_systems(task: str) -> dict[str, Factory]:
     if task == "headline":
         return {
             "summarize textrank": lambda: ours("headline"),
-            "first sentence, 12 words": lambda: anchors.first_words(12),
+            f"first sentence, {HEADLINE_WORDS} words": lambda: anchors.first_words(HEADLINE_WORDS),
         }
     return {
         "summarize textrank": lambda: ours("paragraph"),
@@ -59,7 +62,17 @@ def measure_quality(sets: dict[str, list[Example]], eval_dir: Path = EVAL_DIR) -
             run = factory()
             outputs = [run(e.article) for e in examples]
             scores = aggregate(rouge_per_doc(outputs, references), outputs)
-            rows.append({"dataset": spec.name, "task": spec.task, "system": system, "signature": signature, **scores})
+            defects = part_defect_rate(spec.task, outputs, [e.article for e in examples], HEADLINE_WORDS)
+            rows.append(
+                {
+                    "dataset": spec.name,
+                    "task": spec.task,
+                    "system": system,
+                    "signature": signature,
+                    **scores,
+                    "defect_rate": defects,
+                }
+            )
             print(
                 f"  {spec.name:14} {system:30} "
                 + "/".join(f"{scores[k]['mean']:.1f}" for k in ("rouge1", "rouge2", "rougeLsum")),

@@ -87,15 +87,15 @@ def defects_section(results: Results) -> Lines:
     rows = results.get("defects")
     if not rows:
         return []
-    kinds = sorted({kind for row in rows for kind in row["by_kind"]})
-    out = [
-        [r["dataset"], r["part"], r["system"], r["rows"], _pct(r["rate"]), *(_pct(r["by_kind"].get(k)) for k in kinds)]
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        kinds = sorted(((rate, kind) for kind, rate in r["by_kind"].items() if rate), reverse=True)
+        by_kind = ", ".join(f"{kind} {_pct(rate)}" for rate, kind in kinds)
+        out.append([r["dataset"], r["part"], r["system"], r["rows"], _pct(r["rate"]), by_kind])
     return [
-        "## Defects (share of outputs with each defect)",
+        "## Defects (share of outputs an editor would not print as they stand)",
         "",
-        *table(["dataset", "part", "system", "rows", "any", *kinds], out),
+        *table(["dataset", "part", "system", "rows", "any defect", "by kind"], out),
     ]
 
 

@@ -31,6 +31,7 @@ from benchmarks.workload import (
     write_model_registry,
 )
 from summarize.corrupt import KINDS
+from summarize.defects import HEADLINE_KINDS, PARAGRAPH_KINDS
 from summarize.models import HEADLINE_POLICIES, spec_for
 
 STORM = (
@@ -75,6 +76,19 @@ def test_quality_scores_every_system_on_every_set(smoke: tuple[dict[str, Any], s
         for row in scored.values():
             assert 0 <= row["rouge1"]["mean"] <= 100
             assert f"data={spec.name}:2:" in row["signature"]
+
+
+def test_defects_by_kind_for_each_part_of_each_set(smoke: tuple[dict[str, Any], str, Path]) -> None:
+    results, _, _ = smoke
+    rows = results["defects"]
+    parts = ("headline", "paragraph")
+    assert [(r["dataset"], r["part"]) for r in rows] == [(s.name, part) for s in EVAL_SETS for part in parts]
+    for row in rows:
+        kinds = HEADLINE_KINDS if row["part"] == "headline" else PARAGRAPH_KINDS
+        assert list(row["by_kind"]) == list(kinds)
+        assert max(row["by_kind"].values()) <= row["rate"] <= sum(row["by_kind"].values())
+    scored = [r for r in results["quality"] if "rouge1" in r]
+    assert all(0 <= r["defect_rate"] <= 1 for r in scored)
 
 
 def test_invariance_has_every_variant_of_every_set(smoke: tuple[dict[str, Any], str, Path]) -> None:
@@ -137,11 +151,12 @@ def test_scaling_has_each_batch_size_per_backend(smoke: tuple[dict[str, Any], st
 
 def test_report_shows_each_measured_section_and_names_anchors(smoke: tuple[dict[str, Any], str, Path]) -> None:
     _, text, out = smoke
-    for heading in ("## Quality", "## Invariance", "## Faithfulness guard", "## Speed: extractive"):
+    for heading in ("## Quality", "## Defects", "## Invariance", "## Faithfulness guard", "## Speed: extractive"):
         assert heading in text
     assert "## Speed: abstractive" in text and "## Scaling with batch size" in text
     assert "x transformers recipe, batch 2, int8 |" in text
-    assert "## Defects" not in text and "## Chat" not in text and "## Scale-out" not in text  # not measured yet
+    assert "## Defects" in text
+    assert "## Chat" not in text and "## Scale-out" not in text  # not measured yet
     assert (out / "quality_vs_speed.png").stat().st_size > 0
 
 
@@ -172,7 +187,7 @@ def test_sections_render_rows_from_other_measurements() -> None:
         },
     }
     lines = [line for section in report.SECTIONS for line in section(results)]
-    assert "| cnndm | headline | s | 4 | 25.0% | 25.0% |" in lines
+    assert "| cnndm | headline | s | 4 | 25.0% | cut 25.0% |" in lines
     assert "| xsum | number | 10 | 90.0% |" in lines and "Reproduce: `summarize eval`" in lines
     assert "| chat | xsum | 5 | 20.00 | – | 20.0% | 0.50 | 700 |" in lines
     assert "| ray, 2 actors | textrank | 9.00 | 90 |" in lines
