@@ -264,23 +264,34 @@ def scaling_section(results: Results) -> Lines:
     return [f"## Scaling with batch size ({rows[0]['articles']} articles, fp32)", "", *table(header, out)]
 
 
-def ray_section(results: Results) -> Lines:
-    """Scale-out (issue #14): one process, local workers and Ray actors.
+def scaleout_section(results: Results) -> Lines:
+    """Scale-out (issue #14): one process, local workers and Ray actors, per engine.
 
-    Key `ray`: rows (system, engine, articles_per_s, peak_rss_mb per
-    process or actor) and startup_s (Ray's start-up per job, apart).
+    Rows (key `scaleout`): engine, setup, articles, articles_per_s,
+    articles_per_s_after_startup (Ray's per-job cost taken out), startup_s
+    (ray.init), first_job_s, job_overhead_s, peak_mb (per process or actor);
+    None where a figure does not apply.
     """
-    data = results.get("ray")
-    if not data:
+    rows = results.get("scaleout")
+    if not rows:
         return []
-    out = [[r["system"], r["engine"], r["articles_per_s"], _cell(r["peak_rss_mb"], ".0f")] for r in data["rows"]]
-    return [
-        "## Scale-out: local workers and Ray Data",
-        "",
-        *table(["system", "engine", "articles/s", "peak RSS MB per process"], out),
-        "",
-        f"Ray's start-up per job, not in the rates above: {data['startup_s']:.1f} s.",
+    out = [
+        [
+            r["engine"],
+            r["setup"],
+            r["articles"],
+            r["articles_per_s"],
+            r.get("articles_per_s_after_startup"),
+            _cell(r.get("startup_s"), ".1f"),
+            _cell(r.get("first_job_s"), ".1f"),
+            _cell(r.get("job_overhead_s"), ".1f"),
+            _cell(r.get("peak_mb"), ".0f"),
+        ]
+        for r in rows
     ]
+    header = ["engine", "setup", "articles", "articles/s", "articles/s less Ray's job overhead", "ray.init s"]
+    header += ["first job s", "job overhead s", "peak MB per process"]
+    return ["## Scale-out: local workers and Ray Data", "", *table(header, out)]
 
 
 SECTIONS: list[Callable[[Results], Lines]] = [
@@ -292,7 +303,7 @@ SECTIONS: list[Callable[[Results], Lines]] = [
     extractive_section,
     abstractive_section,
     scaling_section,
-    ray_section,
+    scaleout_section,
 ]
 
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import ARTICLE, go_offline
 
 from benchmarks import anchors, bench, report, serve_bench
-from benchmarks.invariance import VARIANTS, crlf, wrap
+from benchmarks.invariance import VARIANTS, variants, wrap
 from benchmarks.measure import in_child, peak_rss_mb, percentile_ms
 from benchmarks.quality import quality_systems
 from benchmarks.workload import (
@@ -181,24 +181,34 @@ def test_sections_render_rows_from_other_measurements() -> None:
                 "peak_rss_mb": 700.0,
             }
         ],
-        "ray": {
-            "rows": [{"system": "ray, 2 actors", "engine": "textrank", "articles_per_s": 9.0, "peak_rss_mb": 90.0}],
-            "startup_s": 4.0,
-        },
+        "scaleout": [
+            {
+                "engine": "textrank",
+                "setup": "Ray, 2 actors",
+                "articles": 200,
+                "articles_per_s": 9.0,
+                "articles_per_s_after_startup": None,
+                "startup_s": 4.0,
+                "first_job_s": 6.0,
+                "job_overhead_s": 1.5,
+                "peak_mb": 90.0,
+            }
+        ],
     }
     lines = [line for section in report.SECTIONS for line in section(results)]
     assert "| cnndm | headline | s | 4 | 25.0% | cut 25.0% |" in lines
     assert "| xsum | number | 10 | 90.0% |" in lines and "Reproduce: `summarize eval`" in lines
     assert "| chat | xsum | 5 | 20.00 | – | 20.0% | 0.50 | 700 |" in lines
-    assert "| ray, 2 actors | textrank | 9.00 | 90 |" in lines
-    assert "Ray's start-up per job, not in the rates above: 4.0 s." in lines
+    assert "| textrank | Ray, 2 actors | 200 | 9.00 | – | 4.0 | 6.0 | 1.5 | 90 |" in lines
 
 
 def test_variants_change_layout_only() -> None:
-    wrapped = wrap(STORM, 60)
-    assert max(len(line) for line in wrapped.splitlines()) <= 60
-    assert wrapped.split() == STORM.split()
-    assert "\r\n" in crlf(STORM) and crlf(crlf(STORM)) == crlf(STORM)
+    forms = dict(variants(STORM))
+    assert list(forms) == VARIANTS and len(VARIANTS) == 7
+    assert max(len(line) for line in wrap(ARTICLE, 60).splitlines()) <= 60
+    for text in forms.values():
+        assert text.split() == STORM.split()
+    assert forms["crlf"].count("\r\n") == STORM.count("\n")
 
 
 def test_recipes_decode_exact_lengths_in_order(tmp_path: Path) -> None:
