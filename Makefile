@@ -24,24 +24,24 @@ demo: $(STAMP)
 	$(VENV)/bin/summarize seeds/
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest --cov
 
 # After a deliberate change to outputs: rewrite the golden files, then review the diff.
 golden: $(STAMP)
 	$(PY) tests/golden.py
 
 bench: $(STAMP)
-	$(PY) -m summarize.bench
+	$(PY) -m benchmarks.bench
 
 bench-full: $(STAMP)
-	$(PY) -m summarize.bench --full
+	$(PY) -m benchmarks.bench --full
 
 bench-serve: $(STAMP)
-	$(PY) -m summarize.serve_bench
+	$(PY) -m benchmarks.serve_bench
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check summarize tests
-	$(VENV)/bin/mypy summarize
+	$(VENV)/bin/ruff check summarize tests benchmarks
+	$(VENV)/bin/mypy summarize benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* htmlcov

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from http_site import Site, serve
 
-from summarize.random_model import save_random_model
+from benchmarks.random_models import save_shape
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))
@@ -29,9 +29,8 @@ ARTICLE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Fails any connection off loopback, and points the HF cache at an empty folder."""
+def go_offline(monkeypatch: pytest.MonkeyPatch, cache: Path) -> None:
+    """Fails any connection off loopback, and points the HF cache at `cache` (empty), offline."""
     real_connect = socket.socket.connect
 
     def guarded(sock: socket.socket, address: Any) -> Any:
@@ -41,10 +40,15 @@ def no_network(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
         raise OSError(f"test tried to reach the network: {address}")
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
-    cache = tmp_path_factory.getbasetemp() / "hf-empty"
     monkeypatch.setenv("HF_HOME", str(cache))
     monkeypatch.setenv("HF_HUB_CACHE", str(cache / "hub"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test: no network off loopback, an empty HF cache."""
+    go_offline(monkeypatch, tmp_path_factory.getbasetemp() / "hf-empty")
 
 
 @pytest.fixture(scope="session")
@@ -61,44 +65,19 @@ def site(_site_server: Site, monkeypatch: pytest.MonkeyPatch) -> Site:
     return _site_server
 
 
-def _save_tiny(directory: Path, architecture: str, **shape: Any) -> Path:
-    """Saves a random model of `architecture` ("T5" or "Bart") with a tokenizer trained here."""
+def _save_tiny(directory: Path, shape: str) -> Path:
+    """Saves a random model of a tiny shape with a tokenizer trained here."""
     lines = [line for line in SEED.read_text().splitlines() if line.strip()] + ARTICLE.split(". ")
-    return save_random_model(directory, architecture, lines * 3, 300, **shape)
+    return save_shape(directory, shape, lines * 3)
 
 
 @pytest.fixture(scope="session")
 def tiny_t5(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A saved, randomly initialised T5 with a sentencepiece tokenizer."""
-    return _save_tiny(
-        tmp_path_factory.mktemp("tiny-t5"),
-        "T5",
-        d_model=32,
-        d_ff=64,
-        d_kv=8,
-        num_heads=2,
-        num_layers=2,
-        num_decoder_layers=2,
-        decoder_start_token_id=0,
-        n_positions=128,
-    )
+    return _save_tiny(tmp_path_factory.mktemp("tiny-t5"), "tiny-t5")
 
 
 @pytest.fixture(scope="session")
 def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A saved, randomly initialised BART with a sentencepiece tokenizer."""
-    return _save_tiny(
-        tmp_path_factory.mktemp("tiny-bart"),
-        "Bart",
-        d_model=32,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
-        max_position_embeddings=256,
-        bos_token_id=2,
-        decoder_start_token_id=1,
-        forced_eos_token_id=1,
-    )
+    return _save_tiny(tmp_path_factory.mktemp("tiny-bart"), "tiny-bart")

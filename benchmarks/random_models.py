@@ -14,6 +14,49 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+# t5-small's shape (60M parameters): what the abstractive speed rows measure.
+T5_SMALL: dict[str, Any] = {
+    "d_model": 512,
+    "d_ff": 2048,
+    "d_kv": 64,
+    "num_heads": 8,
+    "num_layers": 6,
+    "num_decoder_layers": 6,
+    "vocab_size": 32128,
+    "relative_attention_num_buckets": 32,
+    "decoder_start_token_id": 0,
+}
+# Tiny shapes for the tests and the benchmarks' smoke runs: milliseconds per batch.
+TINY_T5: dict[str, Any] = {
+    "d_model": 32,
+    "d_ff": 64,
+    "d_kv": 8,
+    "num_heads": 2,
+    "num_layers": 2,
+    "num_decoder_layers": 2,
+    "decoder_start_token_id": 0,
+    "n_positions": 128,
+}
+TINY_BART: dict[str, Any] = {
+    "d_model": 32,
+    "encoder_layers": 2,
+    "decoder_layers": 2,
+    "encoder_attention_heads": 2,
+    "decoder_attention_heads": 2,
+    "encoder_ffn_dim": 64,
+    "decoder_ffn_dim": 64,
+    "max_position_embeddings": 256,
+    "bos_token_id": 2,
+    "decoder_start_token_id": 1,
+    "forced_eos_token_id": 1,
+}
+# name: (architecture, tokenizer vocabulary, model config)
+SHAPES: dict[str, tuple[str, int, dict[str, Any]]] = {
+    "t5-small": ("T5", 8000, T5_SMALL),
+    "tiny-t5": ("T5", 300, TINY_T5),
+    "tiny-bart": ("Bart", 300, TINY_BART),
+}
+
 
 def train_tokenizer(texts: Iterable[str], directory: Path, vocab_size: int) -> Any:
     """Trains a unigram sentencepiece tokenizer (pad 0, eos 1, unk 2) and saves it.
@@ -74,3 +117,9 @@ def save_random_model(
     model_config = getattr(transformers, f"{architecture}Config")(**config)
     getattr(transformers, f"{architecture}ForConditionalGeneration")(model_config).save_pretrained(directory)
     return directory
+
+
+def save_shape(directory: Path, shape: str, texts: Iterable[str]) -> Path:
+    """Saves a random model of a named shape (a key of SHAPES) to `directory`."""
+    architecture, vocab, config = SHAPES[shape]
+    return save_random_model(directory, architecture, texts, vocab, **config)

@@ -6,7 +6,7 @@ abstractive engine on the t5-small shape with random weights and fixed output
 lengths, with micro-batching and with --max-batch 1. A soak at concurrency 32
 samples the server's RSS. Writes bench/serve.json and bench/SERVE.md.
 
-    python -m summarize.serve_bench [--soak-s 300]
+    python -m benchmarks.serve_bench [--soak-s 300]
 """
 
 from __future__ import annotations
@@ -18,23 +18,18 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from summarize.bench import (
-    BENCH_MODEL,
-    EVAL_DIR,
-    ROOT,
-    _fit_inputs,
-    _random_t5_small,
-    percentile_ms,
-    write_model_registry,
-)
+from benchmarks.measure import percentile_ms
+from benchmarks.random_models import SHAPES
+from benchmarks.workload import BENCH_MODEL, EVAL_DIR, ROOT, fit_inputs, fixed_lengths, random_model
 
 # Short fixed outputs keep the abstractive runs within minutes on 2 cores.
 SERVE_FIXED = {"headline": 8, "paragraph": 32}
@@ -156,8 +151,8 @@ async def soak(server: Server, texts: list[str], seconds: float, concurrency: in
     }
 
 
-def _texts() -> list[str]:
-    path = EVAL_DIR / "cnndm_dev.jsonl"
+def _texts(eval_dir: Path) -> list[str]:
+    path = eval_dir / "cnndm_dev.jsonl"
     if path.exists():
         return [json.loads(line)["article"] for line in path.open()][:64]
     return [p.read_text() for p in sorted((ROOT / "seeds").glob("*.txt"))]
@@ -170,12 +165,91 @@ def _row(label: str, result: dict[str, Any]) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--soak-s", type=float, default=300)
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
-    args = parser.parse_args(argv)
-    texts = _texts()
+    parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR, help="where cnndm_dev.jsonl is (else seeds/)")
+    parser.add_argument("--requests", type=int, default=400, help="TextRank requests at each concurrency")
+    parser.add_argument(
+        "--abstractive-requests",
+        type=int,
+        default=48,
+        help="abstractive requests at concurrency 8 (1: a sixth; 32: twice)",
+    )
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="t5-small", help="the random model's shape")
+    return parser.parse_args(argv)
+
+
+Record = Callable[[str, dict[str, Any]], None]
+
+
+def measure(coroutine: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
+    """Runs one client load to its end, in a thread of its own."""
+    # After an httpx client under asyncio.run (Python 3.11), coverage.py loses
+    # its place in that thread's frames; a thread of its own keeps the
+    # caller's lines measured. The load's timing is the same.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def run_textrank(texts: list[str], args: argparse.Namespace, record: Record) -> dict[str, Any]:
+    """TextRank at concurrency 1, 8 and 32, then the soak; returns the soak's result."""
+    server = Server(["--method", "textrank", "--max-batch", "32"])
+    try:
+        server.wait_ready()
+        for concurrency in (1, 8, 32):
+            record("textrank", measure(load(server.url, texts, concurrency, args.requests)))
+        print(f"soak: {args.soak_s:.0f} s at concurrency 32 ...", flush=True)
+        return measure(soak(server, texts, args.soak_s))
+    finally:
+        server.stop()
+
+
+def run_abstractive(texts: list[str], args: argparse.Namespace, record: Record) -> None:
+    """The random model of `args.shape`, with micro-batching and with --max-batch 1."""
+    n = args.abstractive_requests
+    lengths = fixed_lengths(SERVE_FIXED["headline"], SERVE_FIXED["paragraph"])
+    with random_model(args.shape, texts, lengths) as (model_dir, registry):
+        inputs = fit_inputs(model_dir, texts)
+        env = {**os.environ, "SUMMARIZE_REGISTRY": str(registry)}
+        for label, max_batch, plan in (
+            ("abstractive, micro-batching (max 16)", 16, ((1, max(1, n // 6)), (8, n), (32, 2 * n))),
+            ("abstractive, --max-batch 1", 1, ((8, n),)),
+        ):
+            command = ["--method", "abstractive", "--model", BENCH_MODEL, "--device", "cpu"]
+            server = Server([*command, "--max-batch", str(max_batch), "--timeout-s", "600"], env=env)
+            try:
+                server.wait_ready()
+                for concurrency, count in plan:
+                    record(label, measure(load(server.url, inputs, concurrency, count, timeout_s=600)))
+            finally:
+                server.stop()
+
+
+def findings(results: dict[str, Any], shape: str) -> list[str]:
+    """The report's closing lines: micro-batching's gain, requests lost, memory over the soak."""
+    by = {(r["server"], r["concurrency"]): r for r in results["runs"]}
+    batched = by[("abstractive, micro-batching (max 16)", 8)]["rps"]
+    single = by[("abstractive, --max-batch 1", 8)]["rps"]
+    results["batching_speedup_c8"] = batched / single
+    soak_result = results["soak"]
+    lost = sum(r["requests"] - r["codes"].get("200", 0) - r["codes"].get("503", 0) for r in results["runs"])
+    return [
+        f"Micro-batching at concurrency 8: {batched:.2f} req/s against {single:.2f} with --max-batch 1 "
+        f"({results['batching_speedup_c8']:.1f}x), abstractive, {shape} shape, random weights, greedy, "
+        f"{SERVE_FIXED['headline']} + {SERVE_FIXED['paragraph']} output tokens.",
+        f"Requests lost or failed (other than deliberate 503s): {lost}.",
+        f"Soak: {soak_result['requests']} TextRank requests in {soak_result['seconds']:.0f} s at concurrency 32, "
+        f"{soak_result['errors']} errors; server RSS {soak_result['rss_mb_first']:.0f} MB at the start, "
+        f"{soak_result['rss_mb_settled_min']:.0f}–{soak_result['rss_mb_settled_max']:.0f} MB after warm-up, "
+        f"{soak_result['rss_mb_last']:.0f} MB at the end.",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    texts = _texts(args.eval_dir)
     results: dict[str, Any] = {"date": date.today().isoformat(), "command": "make bench-serve", "runs": []}
     lines = [
         "| server | concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | status codes |",
@@ -187,76 +261,10 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(_row(label, result))
         print(lines[-1], flush=True)
 
-    server = Server(["--method", "textrank", "--max-batch", "32"])
-    try:
-        server.wait_ready()
-        for concurrency in (1, 8, 32):
-            record("textrank", asyncio.run(load(server.url, texts, concurrency, 400)))
-        print(f"soak: {args.soak_s:.0f} s at concurrency 32 ...", flush=True)
-        results["soak"] = asyncio.run(soak(server, texts, args.soak_s))
-    finally:
-        server.stop()
-
-    with tempfile.TemporaryDirectory() as tmp:
-        model_dir = Path(tmp) / "t5-small-random"
-        _random_t5_small(model_dir, texts)
-        inputs = _fit_inputs(model_dir, texts)
-        fixed = {part: {"num_beams": 1, "min_new_tokens": n, "max_new_tokens": n} for part, n in SERVE_FIXED.items()}
-        registry = write_model_registry(Path(tmp) / "registry.toml", model_dir, fixed)
-        env = {**os.environ, "SUMMARIZE_REGISTRY": str(registry)}
-        for label, max_batch, plan in (
-            ("abstractive, micro-batching (max 16)", 16, ((1, 8), (8, 48), (32, 96))),
-            ("abstractive, --max-batch 1", 1, ((8, 48),)),
-        ):
-            server = Server(
-                [
-                    "--method",
-                    "abstractive",
-                    "--model",
-                    BENCH_MODEL,
-                    "--device",
-                    "cpu",
-                    "--max-batch",
-                    str(max_batch),
-                    "--timeout-s",
-                    "600",
-                ],
-                env=env,
-            )
-            try:
-                server.wait_ready()
-                for concurrency, count in plan:
-                    record(label, asyncio.run(load(server.url, inputs, concurrency, count, timeout_s=600)))
-            finally:
-                server.stop()
-
-    by = {(r["server"], r["concurrency"]): r for r in results["runs"]}
-    batched = by[("abstractive, micro-batching (max 16)", 8)]["rps"]
-    single = by[("abstractive, --max-batch 1", 8)]["rps"]
-    results["batching_speedup_c8"] = batched / single
-    soak_result = results["soak"]
-    lost = sum(r["requests"] - r["codes"].get("200", 0) - r["codes"].get("503", 0) for r in results["runs"])
-    summary = [
-        f"Micro-batching at concurrency 8: {batched:.2f} req/s against {single:.2f} with --max-batch 1 "
-        f"({results['batching_speedup_c8']:.1f}x), abstractive, t5-small shape, random weights, greedy, "
-        f"{SERVE_FIXED['headline']} + {SERVE_FIXED['paragraph']} output tokens.",
-        f"Requests lost or failed (other than deliberate 503s): {lost}.",
-        f"Soak: {soak_result['requests']} TextRank requests in {soak_result['seconds']:.0f} s at concurrency 32, "
-        f"{soak_result['errors']} errors; server RSS {soak_result['rss_mb_first']:.0f} MB at the start, "
-        f"{soak_result['rss_mb_settled_min']:.0f}–{soak_result['rss_mb_settled_max']:.0f} MB after warm-up, "
-        f"{soak_result['rss_mb_last']:.0f} MB at the end.",
-    ]
-    report = (
-        "\n".join(
-            [
-                f"# Serving benchmark\n\n{results['date']} · `make bench-serve` · 127.0.0.1\n",
-                *lines,
-                "",
-                *[f"- {s}" for s in summary],
-            ]
-        )
-        + "\n"
-    )
+    results["soak"] = run_textrank(texts, args, record)
+    run_abstractive(texts, args, record)
+    header = f"# Serving benchmark\n\n{results['date']} · `make bench-serve` · 127.0.0.1\n"
+    report = "\n".join([header, *lines, "", *[f"- {s}" for s in findings(results, args.shape)]]) + "\n"
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "serve.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "SERVE.md").write_text(report)

@@ -1,0 +1,69 @@
+"""Invariance of our output under how a text is laid out (issue #9).
+
+The same article hard-wrapped at 60, 72 or 100 columns, with CRLF line ends,
+or both, must give the same headline and paragraph as the original. Each line
+of the article is filled on its own (`textwrap.fill`), as a plain-text tool
+would: a line of these articles is a paragraph or a list item.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from typing import Any
+
+from summarize.evaluate import Example
+
+WIDTHS = (60, 72, 100)
+
+
+def wrap(text: str, width: int) -> str:
+    """Hard-wraps every line of `text` at `width` columns; blank lines stay."""
+    return "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
+
+
+def variants(text: str) -> Iterator[tuple[str, str]]:
+    """Yields (name, text) for each wrapped and CRLF form of an article."""
+    for width in WIDTHS:
+        yield f"wrap{width}", wrap(text, width)
+    yield "crlf", text.replace("\n", "\r\n")
+    for width in WIDTHS:
+        yield f"wrap{width}+crlf", wrap(text, width).replace("\n", "\r\n")
+
+
+VARIANTS = [name for name, _ in variants("")]
+
+
+def invariance_rows(sets: dict[str, list[Example]]) -> list[dict[str, Any]]:
+    """The share of articles whose TextRank output is unchanged by each variant, per set.
+
+    Returns:
+      One row per set and variant: dataset, variant, rows, and the rates (0..1)
+      of the same headline, the same paragraph, and both.
+    """
+    from summarize.summarizer import Summarizer
+
+    summarizer = Summarizer(method="textrank")
+
+    def outputs(texts: list[str]) -> list[tuple[str, str]]:
+        return [(s.headline, s.paragraph) for s in summarizer.summarize_many(texts)]
+
+    rows = []
+    for name, examples in sets.items():
+        articles = [e.article for e in examples]
+        original = outputs(articles)
+        forms = [dict(variants(a)) for a in articles]
+        for variant in VARIANTS:
+            changed = outputs([f[variant] for f in forms])
+            pairs = list(zip(original, changed, strict=True))
+            rows.append(
+                {
+                    "dataset": name,
+                    "variant": variant,
+                    "rows": len(pairs),
+                    "headline": sum(a[0] == b[0] for a, b in pairs) / len(pairs),
+                    "paragraph": sum(a[1] == b[1] for a, b in pairs) / len(pairs),
+                    "both": sum(a == b for a, b in pairs) / len(pairs),
+                }
+            )
+    return rows
