@@ -304,9 +304,13 @@ tools.add_typer(models_app, name="models")
 @models_app.command("list")
 def models_list(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
     """List the registry's models and whether each is in the local cache."""
-    from summarize.models import model_table
+    from summarize.models import ModelUnavailable, model_table
 
-    rows = model_table()
+    try:
+        rows = model_table()
+    except ModelUnavailable as err:
+        typer.echo(f"summarize: error: {err}", err=True)
+        raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return

@@ -122,6 +122,9 @@ class Summarizer:
             else:
                 results[i] = failed(doc.id, "empty text" if not doc.text.strip() else "no text to summarise", doc.notes)
         for i, source, summary in zip(positions, todo, self._summarize(self.engine, todo, call), strict=True):
+            if summary.ok and not (summary.headline.strip() and summary.paragraph.strip()):
+                # An engine that answers with nothing has failed, whatever it says.
+                summary = self._recover(self.engine, source, ValueError("empty headline or paragraph"), call)
             if self.fallback_note:
                 summary.notes.insert(0, self.fallback_note)
             if summary.ok and summary.method != self.textrank.name:
