@@ -446,6 +446,12 @@ def serve_command(
     max_queue: Annotated[int, typer.Option("--max-queue", help="Most documents waiting; then 503.")] = 256,
     max_body_mb: Annotated[float, typer.Option("--max-body-mb", help="Largest request body; then 413.")] = 2.0,
     timeout_s: Annotated[float, typer.Option("--timeout-s", help="Longest a request may take; then 504.")] = 60,
+    read_timeout_s: Annotated[
+        float, typer.Option("--read-timeout-s", help="Longest a client may take to send its request; then 408.")
+    ] = 30,
+    shutdown_grace_s: Annotated[
+        float, typer.Option("--shutdown-grace-s", help="On SIGTERM, time for requests in flight; then 503.")
+    ] = 20,
     *,
     config: EngineConfig,
 ) -> None:
@@ -453,17 +459,34 @@ def serve_command(
     _setup_logging(quiet=False)
     logging.getLogger("summarize").setLevel(logging.INFO)
     try:
-        import uvicorn
-
+        from summarize import http_server
         from summarize.serve import ServeSettings, create_app
     except ImportError as err:
         _usage_error(f"{err.name} is missing: install the serve extra, pip install 'summarize[serve]'")
-    if min(max_batch, max_queue, port) < 1 or batch_wait_ms < 0 or max_body_mb <= 0 or timeout_s <= 0:
-        _usage_error("--max-batch, --max-queue, --port, --max-body-mb and --timeout-s must be positive")
-    settings = ServeSettings(batch_wait_ms, max_batch, max_queue, int(max_body_mb * 1024 * 1024), timeout_s)
-    # uvicorn stops accepting on SIGTERM, lets requests in flight finish, then
-    # runs the app's shutdown, which drains the batcher.
-    uvicorn.run(create_app(config, settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
+    if not 1 <= port <= 65535:
+        _usage_error(f"--port must be from 1 to 65535, not {port}")
+    limits = {
+        "--max-batch": max_batch,
+        "--max-queue": max_queue,
+        "--max-body-mb": max_body_mb,
+        "--timeout-s": timeout_s,
+        "--read-timeout-s": read_timeout_s,
+        "--shutdown-grace-s": shutdown_grace_s,
+        "--batch-wait-ms": batch_wait_ms + 1,  # may be 0
+    }
+    bad = [name for name, value in limits.items() if not 0 < value < 1e9]  # NaN and inf fail too
+    if bad:
+        _usage_error(f"{', '.join(bad)}: must be a positive number (--batch-wait-ms may be 0)")
+    settings = ServeSettings(
+        batch_wait_ms, max_batch, max_queue, int(max_body_mb * 1024 * 1024), timeout_s, read_timeout_s, shutdown_grace_s
+    )
+    try:
+        sock = http_server.bind(host, port)
+    except OSError as err:
+        reason = os.strerror(err.errno) if err.errno else str(err)
+        typer.echo(f"summarize: error: cannot listen on {host}:{port}: {reason}", err=True)
+        raise typer.Exit(3) from None
+    http_server.run(create_app(config, settings), sock, settings)
 
 
 SUBCOMMANDS = frozenset({"eval", "models", "serve"})
