@@ -8,7 +8,12 @@
 results for many documents; the engine loads once, the lengths may change per call.
 """
 
-from typing import Any
+from __future__ import annotations
+
+# Not even typing is imported at run time (see below); mypy reads this as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.2.0"
 
