@@ -196,6 +196,7 @@ async def in_daemon_thread(func: Callable[..., T], *args: Any) -> T:
             future.set_exception(value)
 
     def run() -> None:
+        outcome: tuple[bool, Any]
         try:
             outcome = (True, func(*args))
         except BaseException as err:  # noqa: BLE001 - handed to the awaiting task

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -147,7 +147,7 @@ def _document(item: Any, fallback_id: str) -> Document:
     return json_document(str(item.get("id", fallback_id)), text)
 
 
-def error_response(code: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(code: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
     """The JSON answer for every error: {"error": {"code": N, "message": "..."}}."""
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=code, headers=headers)
 
