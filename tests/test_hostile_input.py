@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -217,3 +218,28 @@ def test_resume_with_repeated_ids_runs_each_record_once(tmp_path: Path) -> None:
     assert code == 0 and [r["id"] for r in records(out.read_text())] == ["same"] * 3
     assert ["number 1 " in r["paragraph"] for r in records(out.read_text())] == [False, True, False]
     assert ["number 2 " in r["paragraph"] for r in records(out.read_text())] == [False, False, True]
+
+
+# --- settings that were never usable -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (("--threads", "-1"), "threads must be from 1"),
+        (("--max-input-tokens", "0"), "max-input-tokens must be from 16"),
+        (("--workers", "100"), "workers must be from 1"),
+    ],
+)
+def test_unusable_engine_settings_are_usage_errors(tmp_path: Path, flags: tuple[str, ...], message: str) -> None:
+    code, _, err = run(str(tmp_path), *flags)
+    assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_serve_port_out_of_range_and_in_use() -> None:
+    result = runner.invoke(cli.tools, ["serve", "--port", "70000"])
+    assert result.exit_code == 2 and "--port must be from 1 to 65535" in result.stderr
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli.tools, ["serve", "--method", "textrank", "--port", str(port)])
+    assert result.exit_code == 3 and result.stderr.strip().endswith(f"127.0.0.1:{port}: Address already in use")
