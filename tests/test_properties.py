@@ -2,7 +2,7 @@
 the input, no exception, and the invariants the README promises hold.
 
 `make test` runs the "ci" profile (a few hundred examples in all); `make fuzz`
-runs the "fuzz" profile (HYPOTHESIS_PROFILE=fuzz: thousands each).
+runs the "fuzz" profile (HYPOTHESIS_PROFILE=fuzz: a thousand each).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ settings.register_profile(
     "ci", max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile(
-    "fuzz", max_examples=3000, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    "fuzz", max_examples=1000, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
@@ -74,10 +74,9 @@ def test_textrank_headline_and_paragraph_invariants(text: str, headline_words: i
     source = prepare(Document("x", text))
     assert summary.headline.strip() and "\n" not in summary.headline and not summary.headline.endswith(".")
     pieces = ([source.title] if source.title else []) + [s.text for s in source.sentences]
-    if summary.paragraph.endswith(" ..."):  # one sentence with no breaks, cut to the word budget
-        assert any(p.startswith(summary.paragraph[:-4]) for p in pieces)
-    else:
-        assert made_of(summary.paragraph, pieces)
+    # Whole source sentences, or one sentence with no breaks cut to the word budget.
+    cut = summary.paragraph.endswith(" ...") and any(p.startswith(summary.paragraph[:-4]) for p in pieces)
+    assert made_of(summary.paragraph, pieces) or cut
 
 
 # --- readers -----------------------------------------------------------------------

@@ -271,3 +271,24 @@ def test_stop_is_bounded_and_fails_what_is_left() -> None:
         return list(await asyncio.gather(*waiting, return_exceptions=True))
 
     assert all(isinstance(result, ShuttingDown) for result in asyncio.run(main()))
+
+
+def test_a_bug_is_a_json_500(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from summarize.schema import EngineConfig
+    from summarize.serve import create_app
+    from summarize.summarizer import Summarizer
+
+    def broken(self: Summarizer, docs: Sequence[Document], call: CallSettings) -> list[Summary]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Summarizer, "run_batch", broken)
+    with TestClient(create_app(EngineConfig(method="textrank")), raise_server_exceptions=False) as client:
+        for _ in range(200):
+            if client.get("/readyz").status_code == 200:
+                break
+            time.sleep(0.02)
+        response = client.post("/v1/summarize", json={"text": ARTICLE})
+    assert response.status_code == 500 and response.json()["error"]["code"] == 500
+    assert "RuntimeError" in response.json()["error"]["message"]
