@@ -472,9 +472,9 @@ def serve_command(
         "--timeout-s": timeout_s,
         "--read-timeout-s": read_timeout_s,
         "--shutdown-grace-s": shutdown_grace_s,
-        "--batch-wait-ms": batch_wait_ms + 1,  # may be 0
     }
     bad = [name for name, value in limits.items() if not 0 < value < 1e9]  # NaN and inf fail too
+    bad += [] if 0 <= batch_wait_ms < 1e9 else ["--batch-wait-ms"]
     if bad:
         _usage_error(f"{', '.join(bad)}: must be a positive number (--batch-wait-ms may be 0)")
     settings = ServeSettings(

@@ -239,6 +239,9 @@ def test_unusable_engine_settings_are_usage_errors(tmp_path: Path, flags: tuple[
 def test_serve_port_out_of_range_and_in_use() -> None:
     result = runner.invoke(cli.tools, ["serve", "--port", "70000"])
     assert result.exit_code == 2 and "--port must be from 1 to 65535" in result.stderr
+    for flag, value in (("--batch-wait-ms", "-0.5"), ("--timeout-s", "nan"), ("--max-body-mb", "inf")):
+        result = runner.invoke(cli.tools, ["serve", flag, value])
+        assert result.exit_code == 2 and f"{flag}: must be a positive number" in result.stderr
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
         result = runner.invoke(cli.tools, ["serve", "--method", "textrank", "--port", str(port)])
