@@ -8,20 +8,29 @@
 results for many documents; the engine loads once, the lengths may change per call.
 """
 
-from typing import Any
+from __future__ import annotations
 
-from summarize.schema import CallSettings, Document, EngineConfig, Prepared, Summary, UsageError
+# Not even typing is imported at run time (see below); mypy reads this as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.2.0"
 
+# Every name loads on first use: `summarize --help` and `--version` must not
+# pay for numpy (or torch), and the console script must be able to handle a
+# Ctrl-C from its first millisecond, before any of this is imported.
+_LAZY = {
+    **dict.fromkeys(("CallSettings", "Document", "EngineConfig", "Prepared", "Summary", "UsageError"), "schema"),
+    **dict.fromkeys(("Summarizer", "summarize"), "summarizer"),
+}
+
 
 def __getattr__(name: str) -> Any:
-    # The engines import numpy (and maybe torch): `summarize --help` and
-    # `--version` must not pay for that, so they load on first use.
-    if name in ("Summarizer", "summarize"):
-        from summarize import summarizer
+    if name in _LAZY:
+        import importlib
 
-        return getattr(summarizer, name)
+        return getattr(importlib.import_module(f"summarize.{_LAZY[name]}"), name)
     raise AttributeError(f"module 'summarize' has no attribute {name!r}")
 
 

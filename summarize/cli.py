@@ -2,25 +2,39 @@
 
 `summarize PATH... | -` summarises; `summarize eval`, `summarize models` and
 `summarize serve` are the tools around it.
-Exit codes: 0 success, 1 some documents failed, 2 usage error, 130 interrupted.
+Exit codes: 0 success, 1 some documents failed, 2 usage error, 3 the output
+cannot be written (or, for serve, the port cannot be bound), 130 interrupted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import inspect
 import json
 import logging
+import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 import typer
 
 from summarize import __version__
-from summarize.io import FORMATS, INPUT_FORMATS, Problem, done_ids, is_url, make_writer, read_sources
+from summarize.io import (
+    FORMATS,
+    INPUT_FORMATS,
+    Problem,
+    check_input_format,
+    input_overlap,
+    is_url,
+    make_writer,
+    read_sources,
+)
+from summarize.io import resume as resume_output
 from summarize.schema import CallSettings, Document, EngineConfig, UsageError
 
 log = logging.getLogger("summarize")
@@ -130,8 +144,26 @@ def main_command(
     call: CallSettings,
 ) -> None:
     """Summarise articles: a headline and a paragraph for each."""
-    _setup_logging(quiet)
-    sources = paths or ["-"]
+    outcome = _Outcome()
+    try:
+        _setup_logging(quiet)
+        sources = paths or ["-"]
+        _check_sources(sources, input_format, fmt, output, resume)
+        _summarise(sources, input_format, text_field, fmt, output, resume, quiet, config, call, outcome)
+    except KeyboardInterrupt:
+        typer.echo(f"summarize: interrupted; {outcome.written} summaries written", err=True)
+        raise typer.Exit(130) from None
+    raise typer.Exit(1 if outcome.failures else 0)
+
+
+def _check_sources(sources: list[str], input_format: str, fmt: str, output: Path | None, resume: bool) -> None:
+    """Usage errors in the sources and the output, found before anything is opened."""
+    if fmt not in FORMATS:
+        _usage_error(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    try:
+        check_input_format(input_format)
+    except UsageError as err:
+        _usage_error(str(err))
     if sources == ["-"] and sys.stdin.isatty():
         _usage_error("no input: give files, directories, or - to read stdin")
     missing = [p for p in sources if p != "-" and not is_url(p) and not Path(p).exists()]
@@ -139,48 +171,92 @@ def main_command(
         _usage_error(f"no such file or directory: {', '.join(missing)}")
     if resume and (output is None or fmt != "jsonl"):
         _usage_error("--resume needs --output with --format jsonl")
+    shared = input_overlap(output, sources, input_format) if output else None
+    if shared is not None:
+        _usage_error(f"--output {output} would overwrite or be read as the input {shared}")
+
+
+@dataclasses.dataclass
+class _Outcome:
+    written: int = 0
+    failures: int = 0
+
+
+def _summarise(
+    sources: list[str],
+    input_format: str,
+    text_field: str,
+    fmt: str,
+    output: Path | None,
+    resume: bool,
+    quiet: bool,
+    config: EngineConfig,
+    call: CallSettings,
+    outcome: _Outcome,
+) -> None:
+    """Reads, summarises and writes record by record, counting into `outcome`."""
     try:
         summarizer = _summarizer(config)
-        skip = done_ids(output) if (resume and output) else set()
-        stream = open(output, "a" if resume else "w", encoding="utf-8") if output else sys.stdout
-        writer = make_writer(fmt, stream)
-    except (UsageError, OSError) as err:
+    except UsageError as err:
         _usage_error(str(err))
-    failures = 0
+    where = str(output) if output else "stdout"
+    with _writing(where):
+        done, notes = resume_output(output) if (resume and output) else (Counter[str](), [])
+        stream = open(output, "a" if resume else "w", encoding="utf-8") if output else sys.stdout
+    for note in notes:
+        typer.echo(f"summarize: --resume: {note}", err=True)
+    writer = make_writer(fmt, stream)
 
     def report(problem: Problem) -> None:
-        nonlocal failures
-        failures += problem.failure
+        outcome.failures += problem.failure
         typer.echo(f"summarize: {problem.id}: {problem.message}", err=True)
 
     def documents() -> Iterator[Document]:
         for item in read_sources(sources, input_format, text_field):
             if isinstance(item, Problem):
                 report(item)
-            elif item.id not in skip:
+            elif done[item.id] > 0:
+                done[item.id] -= 1  # ids may repeat: skip as many as are done
+            else:
                 yield item
 
     show_progress = (
         not quiet and sys.stderr.isatty() and (len(sources) > 1 or input_format == "jsonl" or Path(sources[0]).is_dir())
     )
-    written = 0
+    finished = False
     try:
         with _Progress(show_progress) as advance:
             for summary in summarizer.summarize_many(documents(), call):
                 if summary.ok:
-                    writer.write(summary)
-                    written += 1
+                    with _writing(where, stream):
+                        writer.write(summary)
+                    outcome.written += 1
                 else:
                     report(Problem(summary.id, summary.error or "failed"))
                 advance()
-    except KeyboardInterrupt:
-        writer.close()
-        typer.echo(f"summarize: interrupted; {written} summaries written", err=True)
-        raise typer.Exit(130) from None
-    writer.close()
-    if output:
-        stream.close()
-    raise typer.Exit(1 if failures else 0)
+        finished = True
+    finally:
+        # On Ctrl-C too, a JSON array is closed; after a failed write, nothing more can be.
+        with _writing(where, stream) if finished else contextlib.suppress(OSError):
+            writer.close()
+            if output:
+                stream.close()
+
+
+@contextlib.contextmanager
+def _writing(where: str, stream: IO[str] | None = None) -> Iterator[None]:
+    """Turns a failure to write the output (disk full, /dev/full, closed pipe)
+    into one line and exit status 3."""
+    try:
+        yield
+    except OSError as err:
+        if stream is not None:
+            # Point the stream at /dev/null: its buffer is flushed again at exit,
+            # and that must not fail a second time with a traceback.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        typer.echo(f"summarize: error: cannot write {where}: {err.strerror or err}", err=True)
+        raise typer.Exit(3) from None
 
 
 def _summarizer(config: EngineConfig) -> Any:
@@ -228,9 +304,13 @@ tools.add_typer(models_app, name="models")
 @models_app.command("list")
 def models_list(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
     """List the registry's models and whether each is in the local cache."""
-    from summarize.models import model_table
+    from summarize.models import ModelUnavailable, model_table
 
-    rows = model_table()
+    try:
+        rows = model_table()
+    except ModelUnavailable as err:
+        typer.echo(f"summarize: error: {err}", err=True)
+        raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -366,6 +446,12 @@ def serve_command(
     max_queue: Annotated[int, typer.Option("--max-queue", help="Most documents waiting; then 503.")] = 256,
     max_body_mb: Annotated[float, typer.Option("--max-body-mb", help="Largest request body; then 413.")] = 2.0,
     timeout_s: Annotated[float, typer.Option("--timeout-s", help="Longest a request may take; then 504.")] = 60,
+    read_timeout_s: Annotated[
+        float, typer.Option("--read-timeout-s", help="Longest a client may take to send its request; then 408.")
+    ] = 30,
+    shutdown_grace_s: Annotated[
+        float, typer.Option("--shutdown-grace-s", help="On SIGTERM, time for requests in flight; then 503.")
+    ] = 20,
     *,
     config: EngineConfig,
 ) -> None:
@@ -373,17 +459,34 @@ def serve_command(
     _setup_logging(quiet=False)
     logging.getLogger("summarize").setLevel(logging.INFO)
     try:
-        import uvicorn
-
+        from summarize import http_server
         from summarize.serve import ServeSettings, create_app
     except ImportError as err:
         _usage_error(f"{err.name} is missing: install the serve extra, pip install 'summarize[serve]'")
-    if min(max_batch, max_queue, port) < 1 or batch_wait_ms < 0 or max_body_mb <= 0 or timeout_s <= 0:
-        _usage_error("--max-batch, --max-queue, --port, --max-body-mb and --timeout-s must be positive")
-    settings = ServeSettings(batch_wait_ms, max_batch, max_queue, int(max_body_mb * 1024 * 1024), timeout_s)
-    # uvicorn stops accepting on SIGTERM, lets requests in flight finish, then
-    # runs the app's shutdown, which drains the batcher.
-    uvicorn.run(create_app(config, settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
+    if not 1 <= port <= 65535:
+        _usage_error(f"--port must be from 1 to 65535, not {port}")
+    limits = {
+        "--max-batch": max_batch,
+        "--max-queue": max_queue,
+        "--max-body-mb": max_body_mb,
+        "--timeout-s": timeout_s,
+        "--read-timeout-s": read_timeout_s,
+        "--shutdown-grace-s": shutdown_grace_s,
+    }
+    bad = [name for name, value in limits.items() if not 0 < value < 1e9]  # NaN and inf fail too
+    bad += [] if 0 <= batch_wait_ms < 1e9 else ["--batch-wait-ms"]
+    if bad:
+        _usage_error(f"{', '.join(bad)}: must be a positive number (--batch-wait-ms may be 0)")
+    settings = ServeSettings(
+        batch_wait_ms, max_batch, max_queue, int(max_body_mb * 1024 * 1024), timeout_s, read_timeout_s, shutdown_grace_s
+    )
+    try:
+        sock = http_server.bind(host, port)
+    except OSError as err:
+        reason = os.strerror(err.errno) if err.errno else str(err)
+        typer.echo(f"summarize: error: cannot listen on {host}:{port}: {reason}", err=True)
+        raise typer.Exit(3) from None
+    http_server.run(create_app(config, settings), sock, settings)
 
 
 SUBCOMMANDS = frozenset({"eval", "models", "serve"})

@@ -10,8 +10,10 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
@@ -28,6 +30,13 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 # A news article is a few KB; past this a file is not an article, and reading
 # it whole would cost memory for nothing.
 MAX_FILE_BYTES = 64 * 1024 * 1024
+# One JSONL record is one article: the same bound. A JSONL stream as a whole
+# has none, since it is read record by record.
+MAX_RECORD_BYTES = MAX_FILE_BYTES
+# Reads go in pieces of this size, so that Ctrl-C gets through between them.
+CHUNK_BYTES = 1024 * 1024
+# Lone UTF-16 surrogates: JSON's "\ud800" makes them, and no encoder writes them.
+SURROGATES = re.compile("[\ud800-\udfff]")
 FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "markdown")
 # "urls": files (or stdin) that list one URL a line.
 INPUT_FORMATS: tuple[str, ...] = ("text", "jsonl", "urls")
@@ -188,14 +197,34 @@ def decode(data: bytes, source: str) -> Document | Problem:
     return Document(source, text, tuple(notes))
 
 
+def read_bounded(stream: IO[bytes], limit: int) -> bytes | None:
+    """Reads a stream to its end, or None as soon as it holds more than `limit` bytes.
+
+    The bound is on the bytes actually read, never a size the file system
+    reports: /dev/zero, pipes and /proc files report 0.
+    """
+    data = bytearray()
+    while len(data) <= limit:
+        piece = stream.read(min(CHUNK_BYTES, limit + 1 - len(data)))
+        if not piece:
+            return bytes(data)
+        data += piece
+    return None
+
+
+def _over(limit: int) -> str:
+    return f"over the {limit // 2**20} MB limit"
+
+
 def read_file(path: Path) -> Document | Problem:
-    """Reads one text file, bounded in size."""
+    """Reads one text file (or device, or pipe), bounded in size."""
     source = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Problem(source, f"file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit")
-        return decode(path.read_bytes(), source)
+        with open(path, "rb") as handle:
+            data = read_bounded(handle, MAX_FILE_BYTES)
+        if data is None:
+            return Problem(source, f"file is {_over(MAX_FILE_BYTES)}")
+        return decode(data, source)
     except FileNotFoundError:
         return Problem(source, "no such file or directory")
     except PermissionError:
@@ -247,24 +276,66 @@ def _decode_declared(data: bytes, source: str, charset: str | None) -> Document 
     return decode(data, source)
 
 
-def _url_lines(lines: Iterable[str], source: str, limits: FetchLimits | None) -> Iterator[Item]:
+def _url_lines(lines: Iterable[str | Problem], source: str, limits: FetchLimits | None) -> Iterator[Item]:
     """Reads a list of URLs, one a line; blank lines and # comments are skipped."""
     for number, line in enumerate(lines, 1):
+        if isinstance(line, Problem):
+            yield line
+            continue
         url = line.strip()
         if not url or url.startswith("#"):
             continue
         yield read_url(url, limits) if is_url(url) else Problem(f"{source}:{number}", "not an http(s) URL")
 
 
-def _records(lines: Iterable[str], source: str, text_field: str, limits: FetchLimits | None = None) -> Iterator[Item]:
+def json_document(doc_id: str, text: str, url: str | None = None) -> Document:
+    """A Document from strings that JSON decoded (a JSONL record, an HTTP body).
+
+    JSON's "\\ud800" escapes make lone surrogates, which no encoder writes:
+    they are replaced with U+FFFD (with a note), so that the record can be written.
+    """
+    text, lone = SURROGATES.subn("\ufffd", text)
+    notes = (f"{lone} lone surrogate(s) replaced",) if lone else ()
+    return Document(SURROGATES.sub("\ufffd", doc_id), text, notes, url)
+
+
+def _lines(stream: IO[bytes], source: str, limit: int) -> Iterator[str | Problem]:
+    """Streams the lines of a JSONL input, each bounded by `limit` bytes.
+
+    Lines end at "\n" only (a bare CR or U+2028 may sit inside a record). A
+    UTF-8 byte-order mark before the first record is dropped. A line over the
+    limit is skipped without being held, and reported as one Problem.
+    """
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(CHUNK_BYTES)
+            yield Problem(f"{source}:{number}", f"record {_over(limit)}; skipped")
+            continue
+        if number == 1:
+            line = line.removeprefix(codecs.BOM_UTF8)
+        yield line.decode("utf-8", errors="replace")
+
+
+def _records(
+    lines: Iterable[str | Problem], source: str, text_field: str, limits: FetchLimits | None = None
+) -> Iterator[Item]:
     for number, line in enumerate(lines, 1):
+        if isinstance(line, Problem):
+            yield line
+            continue
         if not line.strip():
             continue
         where = f"{source}:{number}"
         try:
             row = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield Problem(where, f"malformed JSON: {err.msg}")
+        except ValueError as err:  # JSONDecodeError, or an integer of 5,000 digits
+            yield Problem(where, f"malformed JSON: {getattr(err, 'msg', err)}")
+            continue
+        except RecursionError:
+            yield Problem(where, "malformed JSON: nested too deeply")
             continue
         if not isinstance(row, dict):
             yield Problem(where, "a JSONL record must be an object")
@@ -273,7 +344,7 @@ def _records(lines: Iterable[str], source: str, text_field: str, limits: FetchLi
         url = row.get("url")
         doc_id = str(row.get("id", number))
         if isinstance(text, str):
-            yield Document(doc_id, text, url=url if isinstance(url, str) else None)
+            yield json_document(doc_id, text, url if isinstance(url, str) else None)
         elif isinstance(url, str) and is_url(url):
             # A record with a URL and no text: the page is the text.
             yield read_url(url, limits, id=doc_id)
@@ -281,22 +352,67 @@ def _records(lines: Iterable[str], source: str, text_field: str, limits: FetchLi
             yield Problem(str(row.get("id", where)), f"record has no string field {text_field!r} and no http(s) 'url'")
 
 
-def _lines_file(path: Path, read: Callable[[Iterable[str]], Iterator[Item]]) -> Iterator[Item]:
+LinesReader = Callable[[Iterable[str | Problem]], Iterator[Item]]
+
+
+def _lines_file(path: Path, read: LinesReader) -> Iterator[Item]:
     try:
-        handle = open(path, encoding="utf-8", errors="replace")
+        handle = open(path, "rb")
     except OSError as err:
         yield Problem(str(path), f"cannot read: {err.strerror or err}")
         return
     with handle:
-        yield from read(handle)
+        yield from read(_lines(handle, str(path), MAX_RECORD_BYTES))
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
+def _walk(root: Path) -> Iterator[Path | Problem]:
+    """The files under `root`, sorted; a directory that cannot be read is a Problem."""
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+        yield from _unreadable(errors)
         dirnames.sort()
         for name in sorted(filenames):
             if not name.startswith("."):
                 yield Path(dirpath) / name
+    yield from _unreadable(errors)
+
+
+def _unreadable(errors: list[OSError]) -> Iterator[Problem]:
+    while errors:
+        err = errors.pop(0)
+        yield Problem(str(err.filename), f"cannot read directory: {err.strerror or err}")
+
+
+def _takes(path: Path, input_format: str) -> bool:
+    """Whether reading a directory takes this file as input."""
+    if input_format == "jsonl":
+        return path.suffix == ".jsonl"
+    return input_format == "text" and path.suffix.lower() in TEXT_SUFFIXES
+
+
+def input_overlap(output: Path, paths: Sequence[str], input_format: str) -> str | None:
+    """The input that writing `output` would destroy or read back, or None.
+
+    Opening the output truncates it before a single input is read: it must not
+    be an input file, nor a file that reading an input directory would take.
+    """
+    target = output.resolve()
+    for raw in paths:
+        path = Path(raw)
+        if raw == "-" or not path.exists():
+            continue
+        if path.is_dir():
+            if target.is_relative_to(path.resolve()) and _takes(target, input_format):
+                return raw
+        elif output.exists() and os.path.samefile(output, path):
+            return raw
+    return None
+
+
+def check_input_format(input_format: str) -> None:
+    """Raises UsageError for an input format there is no reader for."""
+    if input_format not in INPUT_FORMATS:
+        raise UsageError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
 
 
 def read_sources(
@@ -322,10 +438,9 @@ def read_sources(
     Yields:
       Documents in input order, and Problems where a source cannot be read.
     """
-    if input_format not in INPUT_FORMATS:
-        raise UsageError(f"unknown input format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}")
+    check_input_format(input_format)
 
-    def lines_reader(source: str) -> Callable[[Iterable[str]], Iterator[Item]]:
+    def lines_reader(source: str) -> LinesReader:
         if input_format == "urls":
             return lambda lines: _url_lines(lines, source, fetch_limits)
         return lambda lines: _records(lines, source, text_field, fetch_limits)
@@ -335,50 +450,80 @@ def read_sources(
             yield read_url(raw, fetch_limits)
             continue
         if raw == "-":
-            data = (stdin or sys.stdin.buffer).read(MAX_FILE_BYTES + 1)
+            stream = stdin or sys.stdin.buffer
             if input_format != "text":
-                yield from lines_reader("stdin")(data.decode("utf-8", errors="replace").splitlines())
-            elif len(data) > MAX_FILE_BYTES:
-                yield Problem("stdin", f"input is over the {MAX_FILE_BYTES // 2**20} MB limit")
-            else:
-                yield decode(data, "stdin")
+                yield from lines_reader("stdin")(_lines(stream, "stdin", MAX_RECORD_BYTES))
+                continue
+            data = read_bounded(stream, MAX_FILE_BYTES)
+            yield Problem("stdin", f"input is {_over(MAX_FILE_BYTES)}") if data is None else decode(data, "stdin")
             continue
         path = Path(raw)
         if path.is_dir():
             for child in _walk(path):
-                if input_format == "jsonl" and child.suffix == ".jsonl":
-                    yield from _lines_file(child, lines_reader(str(child)))
-                elif input_format == "text" and child.suffix.lower() in TEXT_SUFFIXES:
-                    yield read_file(child)
-                else:
+                if isinstance(child, Problem):
+                    yield child
+                elif not _takes(child, input_format):
                     yield Problem(str(child), f"skipped: not a {input_format} input file", failure=False)
+                elif input_format == "jsonl":
+                    yield from _lines_file(child, lines_reader(str(child)))
+                else:
+                    yield read_file(child)
         elif input_format != "text" and path.exists():
             yield from _lines_file(path, lines_reader(raw))
         else:
             yield read_file(path)
 
 
-def done_ids(path: Path) -> set[str]:
-    """Reads the ids already in a JSONL output, for --resume.
+def resume(path: Path) -> tuple[Counter[str], list[str]]:
+    """Reads what a JSONL output already holds, for --resume, and repairs its end.
 
-    A last line cut short by an interrupted run is dropped from the file, so
-    that appending goes on from a clean record boundary.
+    Only the last line can be cut short (the writer puts out whole lines): a
+    last line without its line end is completed when it is a whole record,
+    and removed when it is not. Every other line is left as it is.
+
+    Returns:
+      How many records each id already has (an input may repeat an id: that
+      many of its records are done), and one line per repair or oddity, for
+      the user.
     """
+    done: Counter[str] = Counter()
     if not path.exists():
-        return set()
-    data = path.read_bytes()
-    ids: set[str] = set()
-    keep = len(data)
-    for line in data.splitlines(keepends=True):
-        try:
-            ids.add(str(json.loads(line)["id"]))
-        except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
+        return done, []
+    odd = 0
+    kept = 0
+    tail = b""
+    with open(path, "rb") as handle:
+        for line in handle:  # binary lines end at b"\n" only: a bare CR is inside a line
             if not line.endswith(b"\n"):
-                keep -= len(line)
-    if keep != len(data):
+                tail = line
+                break
+            kept += len(line)
+            record_id = _record_id(line)
+            if record_id is None:
+                odd += line.strip() != b""
+            else:
+                done[record_id] += 1
+    notes = [f"{odd} line(s) of {path} are not records; left as they are"] if odd else []
+    if tail:
+        record_id = _record_id(tail)
         with open(path, "r+b") as handle:
-            handle.truncate(keep)
-    return ids
+            if record_id is None:
+                handle.truncate(kept)
+                notes.append(f"removed a cut-off last record ({len(tail)} bytes) from {path}")
+            else:
+                done[record_id] += 1
+                handle.seek(0, os.SEEK_END)
+                handle.write(b"\n")
+                notes.append(f"the last record of {path} had no line end; added it")
+    return done, notes
+
+
+def _record_id(line: bytes) -> str | None:
+    try:
+        row = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    return str(row["id"]) if isinstance(row, dict) and "id" in row else None
 
 
 class Writer(Protocol):
@@ -395,7 +540,9 @@ class _StreamWriter:
         self.count = 0
 
     def write(self, summary: Summary) -> None:
-        self.stream.write(self.render(summary))
+        # A lone surrogate (from a file name, say) would fail the encoder and
+        # the whole run with it.
+        self.stream.write(SURROGATES.sub("\ufffd", self.render(summary)))
         self.stream.flush()
         self.count += 1
 
@@ -450,7 +597,7 @@ class TextWriter(_StreamWriter):
 
 
 def _source(summary: Summary) -> str:
-    """ "textrank", "abstractive (t5-small)", or for a mixed record
+    """"textrank", "abstractive (t5-small)", or for a mixed record
     "mixed: headline textrank, paragraph abstractive (t5-small)"."""
     model = f" ({summary.model})" if summary.model else ""
     if summary.method != "mixed":

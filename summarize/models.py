@@ -1,14 +1,22 @@
 """The model registry, and resolving a model name to files on disk.
 
 Resolution order: a local directory; the Hugging Face cache (offline); the hub,
-only when downloading is allowed. Every network attempt is bounded by a
-timeout, and `HF_HUB_OFFLINE` is honoured.
+only when downloading is allowed. `HF_HUB_OFFLINE` is honoured, and nothing
+waits on the network without a bound: SUMMARIZE_HUB_TIMEOUT (seconds, default
+10) bounds each request's wait for an answer, and SUMMARIZE_DOWNLOAD_DEADLINE
+(seconds, default 1800) the whole download, enforced here (see `download`).
+
+A registry that cannot be read is a `ModelUnavailable` like any other, so that
+`auto` falls back to TextRank and says why.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import multiprocessing
 import os
+import signal
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,7 +29,8 @@ GENERATION_KEYS = ("num_beams", "min_new_tokens", "max_new_tokens", "no_repeat_n
 _HERE = Path(__file__).resolve().parent
 # Installed wheels carry the registry inside the package; a checkout keeps it in models/.
 REGISTRY_PATHS = (_HERE / "registry.toml", _HERE.parent / "models" / "registry.toml")
-HUB_TIMEOUT_S = float(os.environ.get("SUMMARIZE_HUB_TIMEOUT", "10"))
+HUB_TIMEOUT_S = 10.0
+DOWNLOAD_DEADLINE_S = 1800.0
 
 
 class ModelUnavailable(RuntimeError):
@@ -67,17 +76,31 @@ def load_registry() -> dict[str, dict[str, Any]]:
 
     A file named by SUMMARIZE_REGISTRY adds entries (or replaces them): a team's
     own fine-tuned models, say, with `path` set to their directory.
+
+    Raises:
+      ModelUnavailable: a registry file is missing or malformed.
     """
     path = next((p for p in REGISTRY_PATHS if p.is_file()), None)
     if path is None:
-        raise FileNotFoundError("models/registry.toml not found")
-    with open(path, "rb") as handle:
-        registry = tomllib.load(handle)
+        raise ModelUnavailable("models/registry.toml not found: the installation is incomplete")
+    registry = _read_toml(path)
     extra = os.environ.get("SUMMARIZE_REGISTRY")
     if extra:
-        with open(extra, "rb") as handle:
-            registry.update(tomllib.load(handle))
+        registry.update(_read_toml(Path(extra), "SUMMARIZE_REGISTRY "))
+    for name, entry in registry.items():
+        if not isinstance(entry, dict):
+            raise ModelUnavailable(f"model registry: [{name}] must be a table, not {entry!r}")
     return registry
+
+
+def _read_toml(path: Path, label: str = "") -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as err:
+        raise ModelUnavailable(f"cannot read the model registry {label}{path}: {err.strerror or err}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ModelUnavailable(f"the model registry {label}{path} is not valid TOML: {err}") from None
 
 
 def _choice(name: str, entry: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
@@ -88,20 +111,31 @@ def _choice(name: str, entry: dict[str, Any], key: str, choices: tuple[str, ...]
 
 
 def _spec(name: str, entry: dict[str, Any], defaults: dict[str, Any]) -> ModelSpec:
+    """The ModelSpec of one registry entry.
+
+    Raises:
+      ModelUnavailable: the entry (or the defaults) has a field of the wrong kind.
+    """
     merged = {**defaults, **entry}
-    return ModelSpec(
-        name=name,
-        hub_id=merged.get("hub_id"),
-        revision=str(merged.get("revision", "main")),
-        path=merged.get("path"),
-        prefix=str(merged.get("prefix", "")),
-        headline_policy=_choice(name, merged, "headline_policy", HEADLINE_POLICIES),
-        headline_prefix=str(merged.get("headline_prefix", merged.get("prefix", ""))),
-        long_input=_choice(name, merged, "long_input", LONG_INPUT_POLICIES),
-        max_input_tokens=int(merged.get("max_input_tokens", 512)),
-        headline={k: v for k, v in merged["headline"].items() if k in GENERATION_KEYS},
-        paragraph={k: v for k, v in merged["paragraph"].items() if k in GENERATION_KEYS},
-    )
+    try:
+        spec = ModelSpec(
+            name=name,
+            hub_id=merged.get("hub_id"),
+            revision=str(merged.get("revision", "main")),
+            path=merged.get("path"),
+            prefix=str(merged.get("prefix", "")),
+            headline_policy=_choice(name, merged, "headline_policy", HEADLINE_POLICIES),
+            headline_prefix=str(merged.get("headline_prefix", merged.get("prefix", ""))),
+            long_input=_choice(name, merged, "long_input", LONG_INPUT_POLICIES),
+            max_input_tokens=int(merged.get("max_input_tokens", 512)),
+            headline={k: v for k, v in merged["headline"].items() if k in GENERATION_KEYS},
+            paragraph={k: v for k, v in merged["paragraph"].items() if k in GENERATION_KEYS},
+        )
+    except (KeyError, AttributeError, TypeError, ValueError) as err:
+        raise ModelUnavailable(f"model registry: [{name}] is malformed ({type(err).__name__}: {err})") from None
+    if not all(isinstance(v, str | None) for v in (spec.hub_id, spec.path)) or spec.max_input_tokens < 1:
+        raise ModelUnavailable(f"model registry: [{name}] needs string hub_id or path and a positive max_input_tokens")
+    return spec
 
 
 def registry_specs() -> list[ModelSpec]:
@@ -123,8 +157,10 @@ def _local_defaults(directory: Path) -> dict[str, Any]:
     """Settings for a bare directory, read from its config.json."""
     try:
         config = json.loads((directory / "config.json").read_text())
-    except (OSError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):
         return {}
+    if not isinstance(config, dict):
+        return {}  # loading it fails later, with the reason
     settings: dict[str, Any] = {}
     if config.get("model_type") in {"t5", "mt5", "umt5"}:
         settings["prefix"] = "summarize: "
@@ -189,32 +225,74 @@ def cached_path(spec: ModelSpec) -> Path | None:
     return None
 
 
-def download(spec: ModelSpec) -> Path:
-    """Fetches the model into the HF cache, with every request bounded.
+def seconds_setting(name: str, default: float) -> float:
+    """A positive number of seconds from the environment variable `name`.
 
     Raises:
-      ModelUnavailable: offline, unreachable, or not on the hub.
+      ModelUnavailable: the variable is set to anything else.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ModelUnavailable(f"{name} must be a positive number of seconds, not {raw!r}")
+    return value
+
+
+def download(spec: ModelSpec) -> Path:
+    """Fetches the model into the HF cache, in a child process under a deadline.
+
+    huggingface_hub's HTTP client has no timeout of its own for the repository
+    lookup, and a server that trickles bytes defeats any per-read timeout; so
+    the download runs in a process of its own, which is ended at the deadline
+    (a thread could not be: its stuck reads would also keep this process from
+    exiting). The child starts with the per-request timeouts in its
+    environment, before it imports huggingface_hub.
+
+    Raises:
+      ModelUnavailable: offline, unreachable, too slow, or not on the hub.
     """
     if spec.hub_id is None:
         raise ModelUnavailable(f"{spec.name} is a directory, not a hub model")
     if hub_offline():
         raise ModelUnavailable(f"cannot download {spec.name}: HF_HUB_OFFLINE is set")
-    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", str(int(HUB_TIMEOUT_S)))
-    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", str(int(HUB_TIMEOUT_S)))
-    from huggingface_hub import snapshot_download
+    timeout = seconds_setting("SUMMARIZE_HUB_TIMEOUT", HUB_TIMEOUT_S)
+    deadline = seconds_setting("SUMMARIZE_DOWNLOAD_DEADLINE", DOWNLOAD_DEADLINE_S)
+    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", str(math.ceil(timeout)))
+    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", str(math.ceil(timeout)))
+    failure = f"cannot download {spec.name} from the hub ({spec.hub_id})"
+    with multiprocessing.get_context("spawn").Pool(1) as pool:  # leaving the block ends the child
+        pending = pool.apply_async(_fetch, (spec.hub_id, spec.revision, timeout))
+        try:
+            ok, value = pending.get(deadline)
+        except multiprocessing.TimeoutError:
+            raise ModelUnavailable(f"{failure}: not done within {deadline:g} s (SUMMARIZE_DOWNLOAD_DEADLINE)") from None
+    if not ok:
+        raise ModelUnavailable(f"{failure}: {value}")
+    return Path(value)
+
+
+def _fetch(hub_id: str, revision: str, timeout: float) -> tuple[bool, str]:
+    """The download, in the child process: (True, snapshot path) or (False, reason)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's; it ends this process
+    from huggingface_hub import HfApi, snapshot_download
 
     try:
-        return Path(
-            snapshot_download(
-                spec.hub_id,
-                revision=spec.revision,
-                allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt", "*.bin"],
-                etag_timeout=HUB_TIMEOUT_S,
-            )
+        # The lookup first, with a timeout (snapshot_download's own has none).
+        HfApi().repo_info(hub_id, revision=revision, timeout=timeout)
+        path = snapshot_download(
+            hub_id,
+            revision=revision,
+            allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt", "*.bin"],
+            etag_timeout=timeout,
         )
     except Exception as err:  # noqa: BLE001 - reported to the user in one line
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise ModelUnavailable(f"cannot download {spec.name} from the hub ({spec.hub_id}): {reason}") from err
+        return False, (str(err).splitlines()[0] if str(err) else type(err).__name__)
+    return True, str(path)
 
 
 def resolve(model: str, allow_download: bool = False) -> tuple[ModelSpec, Path]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+import transformers
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 from transformers.modeling_outputs import BaseModelOutput
 
@@ -28,6 +29,14 @@ from summarize.prepare import split_sentences
 from summarize.schema import CallSettings, EngineConfig, Prepared, Summary
 
 log = logging.getLogger(__name__)
+
+# transformers' "Loading weights" bar, its LOAD REPORT and its generation-flag
+# warnings are about things a user of this tool cannot act on. transformers
+# sets its own log level when imported, so this must come after the import.
+transformers.utils.logging.set_verbosity_error()
+transformers.utils.logging.disable_progress_bar()
+# A sentence any tokenizer with a vocabulary splits into known pieces.
+PROBE = "The council approved the budget on Tuesday."
 
 # Most chunks one article is cut into; past this the rest is left out, and the
 # summary's notes say how much was summarised.
@@ -300,6 +309,13 @@ def load_engine(spec: ModelSpec, directory: Path, config: EngineConfig) -> Seq2S
     return _LOADED[key]
 
 
+def _has_vocabulary(tokenizer: Any) -> bool:
+    """False for a tokenizer made without its files: it knows only its special
+    tokens, so every word becomes <unk> and every output is empty."""
+    ids = tokenizer(PROBE)["input_ids"]
+    return bool(tokenizer.decode(ids, skip_special_tokens=True).strip())
+
+
 def _load(spec: ModelSpec, directory: Path, device: str, config: EngineConfig) -> Seq2SeqEngine:
     try:
         tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
@@ -307,6 +323,10 @@ def _load(spec: ModelSpec, directory: Path, device: str, config: EngineConfig) -
     except Exception as err:  # noqa: BLE001 - a broken model is reported, not raised
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise ModelUnavailable(f"{spec.name} could not be loaded from {directory}: {reason}") from err
+    if not _has_vocabulary(tokenizer):
+        raise ModelUnavailable(
+            f"{spec.name} has no usable tokenizer in {directory} (tokenizer.json, spiece.model or vocab files)"
+        )
     model.eval().to(device)
     if config.quantize == "int8":
         if device != "cpu":

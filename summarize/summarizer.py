@@ -27,6 +27,7 @@ from summarize.schema import (
 from summarize.textrank import TextRankEngine
 
 log = logging.getLogger(__name__)
+EMPTY_OUTPUT = ValueError("no headline or paragraph could be made from this text")
 
 
 class Summarizer:
@@ -134,13 +135,20 @@ class Summarizer:
         if not docs:
             return []
         try:
-            return engine.summarize_batch(docs, call)
+            results = engine.summarize_batch(docs, call)
         except Exception as err:  # noqa: BLE001 - any engine failure is contained
             if len(docs) > 1:
                 log.info("batch of %d failed (%s); retrying in halves", len(docs), err)
                 half = len(docs) // 2
                 return self._summarize(engine, docs[:half], call) + self._summarize(engine, docs[half:], call)
             return [self._recover(engine, docs[0], err, call)]
+        # An engine that answers with nothing has failed, whatever it says.
+        return [
+            self._recover(engine, doc, EMPTY_OUTPUT, call)
+            if summary.ok and not (summary.headline.strip() and summary.paragraph.strip())
+            else summary
+            for doc, summary in zip(docs, results, strict=True)
+        ]
 
     def _recover(self, engine: Engine, doc: Prepared, err: Exception, call: CallSettings) -> Summary:
         reason = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__

@@ -9,9 +9,12 @@ and emitted in document order. The headline compresses the best sentence.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
-from collections.abc import Sequence
+import signal
+import threading
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, repeat
@@ -243,6 +246,27 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return _POOLS[workers]
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignores Ctrl-C while worker processes start.
+
+    A process started with SIGINT ignored keeps ignoring it (Python installs
+    its KeyboardInterrupt handler only where the parent left the default), so
+    that a Ctrl-C during a worker's imports prints no traceback: the parent
+    alone handles Ctrl-C. A Ctrl-C within the few milliseconds of the start
+    itself is lost. Only the main thread may change signal handlers; in any
+    other (a server's), Ctrl-C is not this code's to handle.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def shutdown_workers() -> None:
     """Stops the worker pools. The main process does this at exit by itself; a
     multiprocessing child must call it, or it waits for its workers forever."""
@@ -294,7 +318,9 @@ class TextRankEngine:
         """
         chunk = max(1, -(-len(docs) // self.workers))
         try:
-            return list(_pool(self.workers).map(_summarize_document, docs, repeat(call, len(docs)), chunksize=chunk))
+            with _sigint_ignored():  # workers start on the first submit, inside map
+                results = _pool(self.workers).map(_summarize_document, docs, repeat(call, len(docs)), chunksize=chunk)
+            return list(results)
         except BrokenProcessPool as err:
             # Workers that cannot start (or died) must not cost the batch.
             _POOLS.pop(self.workers, None)

@@ -33,7 +33,15 @@ def test_resolution_order(tiny_t5: Path) -> None:
 
 
 def test_download_fails_fast_without_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
     monkeypatch.delenv("HF_HUB_OFFLINE")
+    # The download runs in a child process, beyond this suite's socket guard:
+    # point it at a local port that nothing listens on.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
     start = time.perf_counter()
     with pytest.raises(ModelUnavailable, match="cannot download"):
         download(spec_for("t5-small"))

@@ -81,14 +81,14 @@ def test_errors_are_json_with_code(client: TestClient, body: bytes, code: int) -
 def test_overload_and_timeout_codes(monkeypatch: pytest.MonkeyPatch) -> None:
     from summarize import batcher as batcher_module
 
-    async def overloaded(self, doc, options, timeout_s=None):  # type: ignore[no-untyped-def]
+    async def overloaded(self, docs, options, timeout_s=None):  # type: ignore[no-untyped-def]
         raise batcher_module.Overloaded("queue full")
 
-    async def too_slow(self, doc, options, timeout_s=None):  # type: ignore[no-untyped-def]
+    async def too_slow(self, docs, options, timeout_s=None):  # type: ignore[no-untyped-def]
         raise TimeoutError
 
     for fake, code in ((overloaded, 503), (too_slow, 504)):
-        monkeypatch.setattr(batcher_module.MicroBatcher, "submit", fake)
+        monkeypatch.setattr(batcher_module.MicroBatcher, "submit_many", fake)
         with TestClient(create_app(EngineConfig(method="textrank"))) as client:
             for _ in range(100):
                 if client.get("/readyz").status_code == 200:
