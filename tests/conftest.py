@@ -1,6 +1,6 @@
 """Shared fixtures: no network, an empty HF cache, and tiny random models.
 
-The tiny models have the real architectures (T5, BART) with a sentencepiece
+The tiny models have the real architectures (T5, BART, Llama) with a sentencepiece
 tokenizer trained here on a few paragraphs; they are saved and loaded back
 through `from_pretrained`, exactly as real weights would be.
 """
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from http_site import Site, serve
 
-from summarize.random_model import save_random_model
+from summarize.random_model import save_random_model, train_tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))
@@ -102,3 +102,40 @@ def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
         decoder_start_token_id=1,
         forced_eos_token_id=1,
     )
+
+
+# ChatML, as SmolLM2 and Qwen2.5 write it.
+CHAT_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+@pytest.fixture(scope="session")
+def tiny_chat(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A saved, randomly initialised Llama causal LM whose tokenizer has a chat template."""
+    import torch
+    import transformers
+
+    directory = tmp_path_factory.mktemp("tiny-chat")
+    lines = [line for line in SEED.read_text().splitlines() if line.strip()] + ARTICLE.split(". ")
+    tokenizer = train_tokenizer([*lines * 3, "Article: Summary: Headline:"], directory, 300)
+    tokenizer.add_special_tokens({"additional_special_tokens": ["<|im_start|>", "<|im_end|>"]})
+    tokenizer.eos_token = "<|im_end|>"
+    tokenizer.chat_template = CHAT_TEMPLATE
+    tokenizer.save_pretrained(directory)
+    torch.manual_seed(0)
+    config = transformers.LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        max_position_embeddings=512,
+        pad_token_id=tokenizer.pad_token_id,
+        eos_token_id=tokenizer.convert_tokens_to_ids("<|im_end|>"),
+        bos_token_id=None,
+    )
+    transformers.LlamaForCausalLM(config).save_pretrained(directory)
+    return directory
