@@ -12,7 +12,7 @@ from conftest import ARTICLE, SEED
 
 from summarize import Summarizer
 from summarize.chat import ChatEngine, instruction, load_engine, max_new_tokens, parse_answer
-from summarize.generation import TOKENS_PER_DOC
+from summarize.generation import TOKENS_PER_DOC, model_input
 from summarize.models import ModelUnavailable, resolve
 from summarize.prepare import prepare
 from summarize.schema import CallSettings, Document, EngineConfig, Summary, UsageError
@@ -67,7 +67,8 @@ def test_unusable_parts_are_empty() -> None:
 
 def test_paragraph_and_headline_lengths() -> None:
     sentences = " ".join(f"Sentence number {n} says one more thing about it." for n in range(20))
-    headline, paragraph = parse_answer(f"Summary: {sentences}\nHeadline: {'word ' * 30}", CallSettings(paragraph_words=20))
+    answer = f"Summary: {sentences}\nHeadline: {'word ' * 30}"
+    headline, paragraph = parse_answer(answer, CallSettings(paragraph_words=20))
     assert 20 <= len(paragraph.split()) < 40 and paragraph.endswith(".")
     assert len(headline.split()) <= 12
     _, three = parse_answer(f"Summary: {sentences}", CallSettings(sentences=3))
@@ -106,7 +107,8 @@ def test_each_unusable_part_falls_back_to_textrank_with_a_note(tiny_chat: Path) 
     summaries = engine.summarize_batch(DOCS, CALL)
     assert [s.id for s in summaries] == ["0", "1", "2", "3"]
     for doc, summary in zip(DOCS, summaries, strict=True):
-        parsed = dict(zip(("headline", "paragraph"), parse_answer(engine.answers([doc.body], CALL)[0], CALL)))
+        headline, paragraph = parse_answer(engine.answers([model_input(doc)], CALL)[0], CALL)
+        parsed = {"headline": headline, "paragraph": paragraph}
         textrank = engine.textrank.summarize_batch([doc], CALL)[0]
         for part in ("headline", "paragraph"):
             if parsed[part]:
