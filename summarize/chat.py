@@ -10,9 +10,10 @@ lengths, answered in one generation in a labelled form:
 The assistant's turn is begun with "Summary:", which holds small models to the
 form; the paragraph comes first because it is what such models are trained to
 write, and the headline then sums up what they just wrote. The answer is read
-leniently (labels in any case, Markdown, quotes, a looping model's repeats);
-a part that is missing or unusable is taken from TextRank, with a note, and
-the record's sources say so. Prompts are left-padded and batched by length
+leniently (labels in any case, Markdown, quotes, a looping model's repeats).
+A missing headline is compressed from the model's paragraph (the seq2seq
+engine's from-paragraph policy); a part still missing or unusable is taken
+from TextRank, with a note, and the record's sources say so. Prompts are left-padded and batched by length
 under a token budget (`generation.ModelEngine`, shared with the seq2seq
 engine, which also truncates or chunks long articles); decoding is greedy.
 """
@@ -34,7 +35,7 @@ from summarize.headline import clean_headline
 from summarize.models import ModelSpec, ModelUnavailable
 from summarize.prepare import split_sentences
 from summarize.schema import CallSettings, EngineConfig, Prepared, Summary
-from summarize.seq2seq import finish_loading, generation_kwargs, load_cached, pick_dtype
+from summarize.seq2seq import finish_loading, generation_kwargs, headline_from, load_cached, pick_dtype
 from summarize.textrank import TextRankEngine
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,11 @@ ANSWER_START = "Summary:"
 # paragraph cut short loses its last sentence.
 TOKENS_PER_WORD = 1.6
 LABEL_TOKENS = 16
-# A GPU holds the key-value cache of far longer batches than the CPU's
-# memory bandwidth can serve quickly.
+# Padded prompt tokens per document of a batch: a chat prompt (template,
+# instruction and article) is about twice a seq2seq input, and decoding a
+# batch costs little more than decoding one prompt, so the CPU budget is
+# doubled; a GPU holds the key-value cache of far longer batches.
+CPU_TOKENS_PER_DOC = 1024
 GPU_TOKENS_PER_DOC = 2048
 
 _LABEL = re.compile(r"(?i)(?<![\w-])[*_#>\s]*(summary|paragraph|headline|title)[*_]*\s*:[*_]*")
@@ -150,8 +154,7 @@ class ChatEngine(ModelEngine):
         self.batch_size = batch_size
         self.model_id = spec.hub_id or spec.name
         self.max_input = spec.max_input_tokens
-        if device != "cpu":
-            self.tokens_per_doc = GPU_TOKENS_PER_DOC
+        self.tokens_per_doc = GPU_TOKENS_PER_DOC if device != "cpu" else CPU_TOKENS_PER_DOC
         self.textrank = TextRankEngine()
         # Set by benchmarks: every answer exactly this many tokens long, so
         # that batched and one-by-one runs do the same work.
@@ -183,6 +186,10 @@ class ChatEngine(ModelEngine):
         texts, notes = self.fit(docs, call)
         summaries: list[Summary] = []
         for doc, (headline, paragraph), note in zip(docs, self.generate(texts, call), notes, strict=True):
+            if paragraph and not headline:
+                # As the seq2seq engine's from-paragraph policy: the model's own words, compressed.
+                headline = headline_from(paragraph, call.headline_words)
+                note.append("the model's answer had no usable headline; compressed from its paragraph")
             summary = Summary(doc.id, headline, paragraph, self.name, self.model_id, note)
             missing = [part for part in ("headline", "paragraph") if not getattr(summary, part)]
             if missing:
