@@ -234,3 +234,10 @@ def test_smollm2_answers_in_the_asked_form() -> None:
     parsed = [parse_answer(answer, CALL) for answer in answers]
     # Greedy decoding of a real model: a paragraph in the labelled form, for both.
     assert all(len(paragraph.split()) >= 5 for _, paragraph in parsed), answers
+
+
+def test_auto_does_not_fall_back_to_an_installed_chat_model() -> None:
+    # With no seq2seq model on disk, auto is TextRank even where smollm2-135m is installed.
+    summarizer = Summarizer(device="cpu")
+    assert summarizer.engine.name == "textrank"
+    assert summarizer.fallback_note and "t5-small" in summarizer.fallback_note
