@@ -147,13 +147,7 @@ class ChatEngine(ModelEngine):
         tokenizer.padding_side = "left"  # generation continues from the right end of every row
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
-        self.model = model
-        self.tokenizer = tokenizer
-        self.spec = spec
-        self.device = device
-        self.batch_size = batch_size
-        self.model_id = spec.hub_id or spec.name
-        self.max_input = spec.max_input_tokens
+        super().__init__(model, tokenizer, spec, device, batch_size)
         self.tokens_per_doc = GPU_TOKENS_PER_DOC if device != "cpu" else CPU_TOKENS_PER_DOC
         self.textrank = TextRankEngine()
         # Set by benchmarks: every answer exactly this many tokens long, so

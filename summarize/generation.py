@@ -12,6 +12,7 @@ chooses, and "auto" takes the registry's choice for the model.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from summarize.models import ModelSpec
 from summarize.schema import CallSettings, Prepared
@@ -62,16 +63,27 @@ def _pieces(doc: Prepared) -> list[str]:
 class ModelEngine:
     """The batching and long-input handling of an engine that runs a model.
 
-    Subclasses set `name`, `spec`, `max_input`, `batch_size` and `model_id`,
-    and implement `count_tokens` and `_generate_batch`.
+    Subclasses set `name` and implement `count_tokens` and `_generate_batch`.
+
+    Args:
+      model: the loaded model, already on `device`.
+      tokenizer: its tokenizer.
+      spec: the registry settings (input limit, generation).
+      device: the torch device name.
+      batch_size: most documents in one batch.
     """
 
     name: str
-    spec: ModelSpec
-    max_input: int
-    batch_size: int
-    model_id: str
     tokens_per_doc: int = TOKENS_PER_DOC
+
+    def __init__(self, model: Any, tokenizer: Any, spec: ModelSpec, device: str, batch_size: int = 16) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.spec = spec
+        self.device = device
+        self.batch_size = batch_size
+        self.model_id = spec.hub_id or spec.name
+        self.max_input = spec.max_input_tokens
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Tokens the model reads for each text, everything around it included."""

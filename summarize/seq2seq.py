@@ -102,15 +102,6 @@ class Seq2SeqEngine(ModelEngine):
 
     name = "abstractive"
 
-    def __init__(self, model: Any, tokenizer: Any, spec: ModelSpec, device: str, batch_size: int = 16) -> None:
-        self.model = model
-        self.batch_size = batch_size
-        self.tokenizer = tokenizer
-        self.spec = spec
-        self.device = device
-        self.model_id = spec.hub_id or spec.name
-        self.max_input = spec.max_input_tokens
-
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Tokens in each text, prefix and special tokens included."""
         if not texts:
