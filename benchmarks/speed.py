@@ -25,7 +25,7 @@ RunRow = Callable[..., Any]  # measure.in_child or measure.in_process
 EXTRACTIVE_ANCHOR = "summa TextRank (60 words)"
 
 
-def _extractive(name: str, texts: list[str], repeats: int) -> Row:
+def extractive_speed(name: str, texts: list[str], repeats: int) -> Row:
     run = quality_systems("paragraph")[name]()
     times = time_each(run, texts * repeats)
     return speed_row(len(times), sum(times), times)
@@ -58,7 +58,7 @@ def extractive_rows(texts: list[str], source: str, repeats: int, workers: int, r
     """
     rows: list[Row] = []
     for system in quality_systems("paragraph"):
-        row = run_row(_extractive, system, texts, repeats)
+        row = run_row(extractive_speed, system, texts, repeats)
         rows.append({"system": system, "data": source, "articles": len(texts) * repeats, **row})
     if workers > 1:
         row = run_row(_parallel, texts, repeats, workers)

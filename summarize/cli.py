@@ -314,10 +314,11 @@ def models_list(as_json: Annotated[bool, typer.Option("--json", help="Machine-re
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    typer.echo(f"{'name':22} {'hub id':32} {'revision':10} available")
+    typer.echo(f"{'name':22} {'kind':8} {'hub id':36} {'revision':10} available")
     for row in rows:
         typer.echo(
-            f"{row['name']:22} {row['hub_id'] or '-':32} {row['revision']:10} {'yes' if row['available'] else 'no'}"
+            f"{row['name']:22} {row['kind']:8} {row['hub_id'] or '-':36} {row['revision'][:10]:10} "
+            f"{'yes' if row['available'] else 'no'}"
         )
 
 

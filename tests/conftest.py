@@ -1,6 +1,6 @@
 """Shared fixtures: no network, an empty HF cache, and tiny random models.
 
-The tiny models have the real architectures (T5, BART) with a sentencepiece
+The tiny models have the real architectures (T5, BART, Llama) with a sentencepiece
 tokenizer trained here on a few paragraphs; they are saved and loaded back
 through `from_pretrained`, exactly as real weights would be.
 """
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from http_site import Site, serve
 
-from benchmarks.random_models import save_shape
+from benchmarks.random_models import save_shape, train_tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))
@@ -81,3 +81,40 @@ def tiny_t5(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A saved, randomly initialised BART with a sentencepiece tokenizer."""
     return _save_tiny(tmp_path_factory.mktemp("tiny-bart"), "tiny-bart")
+
+
+# ChatML, as SmolLM2 and Qwen2.5 write it.
+CHAT_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+@pytest.fixture(scope="session")
+def tiny_chat(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A saved, randomly initialised Llama causal LM whose tokenizer has a chat template."""
+    import torch
+    import transformers
+
+    directory = tmp_path_factory.mktemp("tiny-chat")
+    lines = [line for line in SEED.read_text().splitlines() if line.strip()] + ARTICLE.split(". ")
+    tokenizer = train_tokenizer([*lines * 3, "Article: Summary: Headline:"], directory, 300)
+    tokenizer.add_special_tokens({"additional_special_tokens": ["<|im_start|>", "<|im_end|>"]})
+    tokenizer.eos_token = "<|im_end|>"
+    tokenizer.chat_template = CHAT_TEMPLATE
+    tokenizer.save_pretrained(directory)
+    torch.manual_seed(0)
+    config = transformers.LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        max_position_embeddings=512,
+        pad_token_id=tokenizer.pad_token_id,
+        eos_token_id=tokenizer.convert_tokens_to_ids("<|im_end|>"),
+        bos_token_id=None,
+    )
+    transformers.LlamaForCausalLM(config).save_pretrained(directory)
+    return directory

