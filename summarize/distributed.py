@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import ray.data
 
+from summarize.io import record_document
 from summarize.schema import CallSettings, Document, EngineConfig, Summary, UsageError
 from summarize.summarizer import Summarizer, failed
 
@@ -46,37 +47,25 @@ class Columns:
       id: the id column; its values are turned into strings.
       text: the text column; when it is "text" and a batch has no such
         column, "article" is used, as the CLI's JSONL reader does.
-      url: the column with the page's address, kept with the document; None
-        when the input has none.
+      url: the column with the page's address; a row with a URL and no text
+        is fetched, as the CLI does.
     """
 
     id: str = "id"
     text: str = "text"
-    url: str | None = "url"
-
-    def text_column(self, names: Sequence[str]) -> str:
-        """The column of `names` that holds the text."""
-        if self.text not in names and self.text == "text" and "article" in names:
-            return "article"
-        return self.text
+    url: str = "url"
 
     def documents(self, batch: pa.Table) -> list[Document | Summary]:
-        """One Document per row, or a failed Summary where the row has no id or no text."""
-        names = batch.column_names
-        text_column = self.text_column(names)
-        rows = len(batch)
-        ids = batch.column(self.id).to_pylist() if self.id in names else [None] * rows
-        texts = batch.column(text_column).to_pylist() if text_column in names else [None] * rows
-        urls = batch.column(self.url).to_pylist() if self.url and self.url in names else [None] * rows
+        """One Document per row, or a failed Summary where the row has no id, or neither text nor URL."""
+        wanted = {self.id, self.text, self.url, "article"}
+        rows = batch.select([name for name in batch.column_names if name in wanted]).to_pylist()
         items: list[Document | Summary] = []
-        for raw_id, text, url in zip(ids, texts, urls, strict=True):
-            id = "" if raw_id is None else str(raw_id)
-            if raw_id is None:
-                items.append(failed(id, f"record has no {self.id!r} field"))
-            elif not isinstance(text, str):
-                items.append(failed(id, f"record has no string field {text_column!r}"))
-            else:
-                items.append(Document(id, text, url=url if isinstance(url, str) else None))
+        for row in rows:
+            if row.get(self.id) is None:
+                items.append(failed("", f"record has no {self.id!r} field"))
+                continue
+            item = record_document(row, str(row[self.id]), self.text, self.url)
+            items.append(item if isinstance(item, Document) else failed(item.id, item.message))
         return items
 
 
@@ -176,10 +165,14 @@ def summarize_dataset(
         compute = ray.data.ActorPoolStrategy(size=concurrency)
     else:
         compute = ray.data.ActorPoolStrategy(min_size=concurrency[0], max_size=concurrency[1])
+    rows = batch_size or config.batch_size
+    # One batch a block, whatever blocks the reader made (a JSONL file can be
+    # one block): every actor gets work, and a dead actor's retry redoes little.
+    ds = ds.repartition(target_num_rows_per_block=rows)
     return ds.map_batches(
         SummarizeBatch,
         fn_constructor_kwargs={"config": config, "call": call or CallSettings(), "columns": columns or Columns()},
-        batch_size=batch_size or config.batch_size,
+        batch_size=rows,
         batch_format="pyarrow",
         compute=compute,
         num_cpus=num_cpus,

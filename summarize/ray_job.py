@@ -33,6 +33,8 @@ READERS: dict[str, tuple[str, ...]] = {"json": (".jsonl", ".json"), "parquet": (
 OUTPUT_FORMATS: tuple[str, ...] = ("parquet", "jsonl")
 # What the reading, filtering and writing tasks ask for (see `read_documents`).
 NO_CPU = {"num_cpus": 0}
+# CPU slots kept from the actors for the tasks that list, read and write (see `start_local`).
+IO_SLOTS = 1
 
 
 @dataclass(frozen=True)
@@ -172,9 +174,7 @@ class JsonlDatasink(BlockBasedFileDatasink):
         super().__init__(path, file_format="jsonl", **kwargs)
 
     def write_block_to_file(self, block: BlockAccessor, file: pa.NativeFile) -> None:
-        lines = (
-            json.dumps(from_row(row).to_dict(), ensure_ascii=False) + "\n" for row in block.to_arrow().to_pylist()
-        )
+        lines = (json.dumps(from_row(row).to_dict(), ensure_ascii=False) + "\n" for row in block.to_arrow().to_pylist())
         file.write("".join(lines).encode("utf-8"))
 
 
@@ -290,6 +290,29 @@ def _errors(records: pa.Table) -> int:
     return len(records) - records.column("error").null_count
 
 
+def start_local(cores: int | None = None, **settings: Any) -> None:
+    """Starts a Ray instance on this machine, on loopback only, so that nothing outside can reach it.
+
+    It has a CPU slot per core for the actors, and one more for the tasks
+    that list, read and write files: Ray Data starts the actors first, and
+    with actors on every slot those tasks would wait forever
+    (ray-project/ray#44687). They mostly wait on I/O, so the slot costs no core.
+
+    Args:
+      cores: the cores to use; all of this machine's when None.
+      **settings: more `ray.init` arguments.
+    """
+    if cores is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    ray.init(
+        num_cpus=cores + IO_SLOTS,
+        _node_ip_address="127.0.0.1",
+        include_dashboard=False,
+        configure_logging=False,
+        **settings,
+    )
+
+
 @contextmanager
 def ray_session(address: str | None = None, quiet: bool = False) -> Iterator[None]:
     """Joins the cluster at `address`, or starts a Ray instance on this machine, for the block.
@@ -304,13 +327,10 @@ def ray_session(address: str | None = None, quiet: bool = False) -> Iterator[Non
     if ray.is_initialized():
         yield
         return
-    settings: dict[str, Any] = {"include_dashboard": False, "configure_logging": False, "log_to_driver": not quiet}
     if address:
-        ray.init(address=address, **settings)
+        ray.init(address=address, include_dashboard=False, configure_logging=False, log_to_driver=not quiet)
     else:
-        # Ray sizes it to this machine's CPUs, GPUs and memory; on loopback,
-        # so that nothing outside can reach it.
-        ray.init(_node_ip_address="127.0.0.1", **settings)
+        start_local(log_to_driver=not quiet)
     try:
         yield
     finally:
@@ -330,8 +350,8 @@ def root_cause(err: BaseException) -> BaseException:
 
 
 def pool_size(num_cpus: float, num_gpus: float) -> int:
-    """How many actors of this size the connected cluster holds at once (at least 1)."""
+    """How many actors of this size the connected cluster holds at once, leaving a CPU slot for I/O tasks."""
     resources = ray.cluster_resources()
     if num_gpus:
         return max(1, int(resources.get("GPU", 0) // num_gpus))
-    return max(1, int(resources.get("CPU", 1) // num_cpus))
+    return max(1, int((resources.get("CPU", 1) - IO_SLOTS) // num_cpus))

@@ -21,13 +21,13 @@ from conftest import ARTICLE
 from typer.testing import CliRunner
 
 from summarize import cli
-from summarize.schema import CallSettings, EngineConfig
+from summarize.schema import EngineConfig
 
 ray = pytest.importorskip("ray")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
-from summarize.distributed import RECORD_SCHEMA, Columns, from_row  # noqa: E402 - needs ray
-from summarize.ray_job import plan_job, run_job  # noqa: E402
+from summarize.distributed import RECORD_SCHEMA, Columns, from_row, summarize_dataset  # noqa: E402 - needs ray
+from summarize.ray_job import start_local  # noqa: E402
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
@@ -59,17 +59,10 @@ def short_article(number: int) -> str:
 
 @pytest.fixture(scope="module", autouse=True)
 def local_ray(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One Ray instance for the module: 2 CPUs, loopback only, actors offline with an empty HF cache."""
+    """One Ray instance for the module, as `summarize ray` starts one, on 2 cores; actors offline, empty HF cache."""
     cache = tmp_path_factory.mktemp("ray-hf-empty")
     env = {"HF_HOME": str(cache), "HF_HUB_CACHE": str(cache / "hub"), "HF_HUB_OFFLINE": "1"}
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        configure_logging=False,
-        log_to_driver=False,
-        _node_ip_address="127.0.0.1",
-        runtime_env={"env_vars": env},
-    )
+    start_local(2, log_to_driver=False, runtime_env={"env_vars": env})
     ray.data.DataContext.get_current().enable_progress_bars = False
     yield
     ray.shutdown()
@@ -131,16 +124,19 @@ def test_failed_records_carry_their_error_and_the_job_goes_on(textrank_job: tupl
     by_id = Counter(r["id"] for r in read_records(output))
     errors = {r["id"]: r["error"] for r in read_records(output) if "error" in r}
     assert code == 1 and "2 failed" in err and "Traceback" not in err
-    assert errors == {"empty": "empty text", "no-text": "record has no string field 'text'"}
+    assert errors == {"empty": "empty text", "no-text": "record has no string field 'text' and no http(s) 'url'"}
     assert set(by_id.values()) == {1} and len(by_id) == 12
     assert "notes.txt: skipped: not a .jsonl" in err
 
 
 @pytest.fixture(scope="module")
 def resumed_job(tiny_t5: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A JSONL output that an earlier run left with 2 records and a shard cut short, resumed with a model."""
-    source = tmp_path_factory.mktemp("short-inputs") / "short.jsonl"
-    source.write_text("".join(json.dumps({"id": f"m{i}", "text": short_article(i)}) + "\n" for i in range(5)))
+    """A JSONL output that an earlier run left with 2 records and a shard cut short, resumed with a model
+    from Parquet input."""
+    rows = [{"id": f"m{i}", "text": short_article(i)} for i in range(5)]
+    source = tmp_path_factory.mktemp("short-inputs") / "short.jsonl"  # for the single-process CLI
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    pq.write_table(pa.Table.from_pylist(rows), source.with_suffix(".parquet"))  # for Ray
     # Short outputs, as a random model writes until its length limit; its
     # output kept (with a note), not replaced; one thread, as each actor has,
     # so that the arithmetic is the same.
@@ -151,7 +147,17 @@ def resumed_job(tiny_t5: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
     earlier = [expected["m0"], expected["m1"]]
     (output / "earlier.jsonl").write_text("".join(line + "\n" for line in earlier))
     (output / "cut.jsonl").write_text(expected["m2"][:40])
-    code, err = run_ray(str(source), "-o", str(output), "--output-format", "jsonl", "--resume", "--actors", "2", *settings)
+    code, err = run_ray(
+        str(source.with_suffix(".parquet")),
+        "-o",
+        str(output),
+        "--output-format",
+        "jsonl",
+        "--resume",
+        "--actors",
+        "2",
+        *settings,
+    )
     return {"code": code, "err": err, "output": output, "expected": expected, "earlier": earlier}
 
 
@@ -173,59 +179,54 @@ def test_resume_skips_what_is_done_and_redoes_a_cut_shard(resumed_job: dict[str,
 
 def test_jsonl_shards_hold_the_cli_lines_byte_for_byte(resumed_job: dict[str, Any]) -> None:
     output: Path = resumed_job["output"]
-    lines = {json.loads(line)["id"]: line for shard in output.glob("*.jsonl") for line in shard.read_text().splitlines()}
+    lines = {
+        json.loads(line)["id"]: line for shard in output.glob("*.jsonl") for line in shard.read_text().splitlines()
+    }
     assert lines == resumed_job["expected"]
     assert {json.loads(line)["method"] for line in lines.values()} == {"abstractive"}
 
 
-def _live_actor_pid() -> int | None:
+def _live_actor_pids() -> list[int]:
     # The state API needs the dashboard, which this instance does not run; GCS's own table has the pids.
     from ray._private import state
 
-    for actor in state.actors().values():
-        if "SummarizeBatch" in actor["ActorClassName"] and actor["State"] == "ALIVE" and actor.get("Pid"):
-            return int(actor["Pid"])
-    return None
+    return [
+        int(actor["Pid"])
+        for actor in state.actors().values()
+        if "SummarizeBatch" in actor["ActorClassName"] and actor["State"] == "ALIVE" and actor.get("Pid")
+    ]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_an_actor_killed_mid_job_still_gives_every_record_once(tmp_path: Path) -> None:
-    source = tmp_path / "in"
-    source.mkdir()
-    ids = [f"k{i}" for i in range(120)]
-    for part in range(6):  # several files: several blocks, several tasks
-        rows = [{"doc_id": id, "body": article(i)} for i, id in enumerate(ids) if i % 6 == part]
-        pq.write_table(pa.Table.from_pylist(rows), source / f"part-{part}.parquet")
+def test_actors_killed_mid_job_still_give_every_record_once(tmp_path: Path) -> None:
+    ids = [f"k{i}" for i in range(96)]
+    rows = [{"doc_id": id, "body": article(i)} for i, id in enumerate(ids)]
+    # Many small blocks: many tasks, some of them in flight on each actor when it dies.
+    ds = ray.data.from_items(rows, override_num_blocks=24)
+    records = summarize_dataset(
+        ds, EngineConfig(method="textrank"), columns=Columns(id="doc_id", text="body"), concurrency=2, batch_size=2
+    )
     output = tmp_path / "out"
-    job = plan_job([str(source)], str(output))
     errors: list[BaseException] = []
 
     def work() -> None:
         try:
-            run_job(
-                job,
-                EngineConfig(method="textrank"),
-                CallSettings(),
-                columns=Columns(id="doc_id", text="body"),
-                actors=2,
-                batch_size=2,
-                rows_per_shard=2,
-            )
+            records.write_parquet(str(output))
         except BaseException as err:  # noqa: BLE001 - re-raised in the test's thread
             errors.append(err)
 
     thread = threading.Thread(target=work)
     thread.start()
-    killed = None
-    while thread.is_alive() and killed is None:
-        pid = _live_actor_pid() if list(output.glob("*.parquet")) else None
-        if pid is not None:
-            os.kill(pid, signal.SIGKILL)
-            killed = pid
+    killed: list[int] = []
+    while thread.is_alive() and not killed:
+        if list(output.glob("*.parquet")):  # the job is under way: kill every actor of the pool
+            killed = _live_actor_pids()
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
         time.sleep(0.01)
     thread.join(timeout=240)
     assert not errors, errors
-    assert killed is not None, "the job ended before an actor could be killed"
+    assert killed, "the job ended before its actors could be killed"
     written = pq.read_table(sorted(output.glob("*.parquet")), columns=["id"]).column("id").to_pylist()
     assert Counter(written) == Counter(ids)
 
@@ -247,8 +248,12 @@ def test_usage_errors_are_one_line(inputs: Path, textrank_job: tuple[int, str, P
         assert code == 2 and len(err.strip().splitlines()) == 1, err
 
 
-def test_without_ray_the_error_says_how_to_install(inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [m for m in sys.modules if m == "ray" or m.startswith(("ray.", "summarize.ray_job", "summarize.distributed"))]:
+def test_without_ray_the_error_says_how_to_install(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [
+        m for m in sys.modules if m == "ray" or m.startswith(("ray.", "summarize.ray_job", "summarize.distributed"))
+    ]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
     code, err = run_ray(str(inputs), "-o", str(tmp_path / "out"))
