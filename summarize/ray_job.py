@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -112,7 +113,8 @@ def read_documents(inputs: Inputs) -> ray.data.Dataset:
     """
     parts = []
     if inputs.files.get("json"):
-        parts.append(ray.data.read_json(inputs.files["json"], lines=True, file_extensions=None, num_cpus=0))
+        # pyarrow's JSON reader, not pandas' (lines=True), which reads the id "007" as the number 7.
+        parts.append(ray.data.read_json(inputs.files["json"], file_extensions=None, num_cpus=0))
     if inputs.files.get("parquet"):
         parts.append(ray.data.read_parquet(inputs.files["parquet"], file_extensions=None, num_cpus=0))
     return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
@@ -324,17 +326,35 @@ def ray_session(address: str | None = None, quiet: bool = False) -> Iterator[Non
       quiet: no progress bars, and the actors' logs are not copied here.
     """
     ray.data.DataContext.get_current().enable_progress_bars = not quiet and sys.stderr.isatty()
+    if address:
+        check_reachable(address)
     if ray.is_initialized():
         yield
         return
     if address:
-        ray.init(address=address, include_dashboard=False, configure_logging=False, log_to_driver=not quiet)
+        ray.init(address=address, log_to_driver=not quiet)
     else:
         start_local(log_to_driver=not quiet)
     try:
         yield
     finally:
         ray.shutdown()
+
+
+def check_reachable(address: str, timeout: float = 10.0) -> None:
+    """Fails fast when a HOST:PORT or ray://HOST:PORT address does not answer: Ray itself
+    retries for minutes, logging as it goes.
+
+    Raises:
+      ConnectionError: nothing listens there.
+    """
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto", or a form Ray resolves itself
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as err:
+        raise ConnectionError(f"cannot reach the Ray cluster at {address}: {err.strerror or err}") from None
 
 
 def root_cause(err: BaseException) -> BaseException:

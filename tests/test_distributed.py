@@ -21,12 +21,13 @@ from conftest import ARTICLE
 from typer.testing import CliRunner
 
 from summarize import cli
-from summarize.schema import EngineConfig
+from summarize.schema import EngineConfig, Summary
+from summarize.summarizer import failed
 
 ray = pytest.importorskip("ray")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
-from summarize.distributed import RECORD_SCHEMA, Columns, from_row, summarize_dataset  # noqa: E402 - needs ray
+from summarize.distributed import RECORD_SCHEMA, Columns, from_row, summarize_dataset, to_table  # noqa: E402
 from summarize.ray_job import start_local  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -72,7 +73,8 @@ def local_ray(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory with one JSONL file: 10 articles, one empty text, one record with no text, and a stray file."""
     directory = tmp_path_factory.mktemp("inputs")
-    rows: list[dict[str, Any]] = [{"id": f"doc-{i}", "text": article(i)} for i in range(10)]
+    rows: list[dict[str, Any]] = [{"id": f"doc-{i}", "text": article(i)} for i in range(9)]
+    rows.append({"id": "007", "text": article(9)})  # a string, though it looks like a number
     rows += [{"id": "empty", "text": ""}, {"id": "no-text", "title": "A record without its text"}]
     (directory / "articles.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
     (directory / "notes.txt").write_text("not an input file")
@@ -99,6 +101,18 @@ def read_records(output: Path) -> list[dict[str, Any]]:
     for shard in sorted(output.glob("*.jsonl")):
         records += [json.loads(line) for line in shard.read_text().splitlines()]
     return records
+
+
+def test_records_round_trip_through_the_schema() -> None:
+    good = Summary("a", "Council backs budget", "The council approved it.", "textrank", notes=["a note"])
+    mixed = Summary(
+        "b", "H", "P", "abstractive", "t5-small", sources={"headline": "textrank", "paragraph": "abstractive"}
+    )
+    bad = failed("c", "empty text")
+    table = to_table([good, mixed, bad])
+    assert table.schema == RECORD_SCHEMA
+    assert set(RECORD_SCHEMA.names) == set(good.to_dict()) | {"error"}  # no field of the record left out
+    assert [from_row(row).to_dict() for row in table.to_pylist()] == [s.to_dict() for s in (good, mixed, bad)]
 
 
 @pytest.fixture(scope="module")
@@ -243,6 +257,8 @@ def test_usage_errors_are_one_line(inputs: Path, textrank_job: tuple[int, str, P
     assert code == 2 and "no .jsonl, .json or .parquet files" in err
     code, err = run_ray(str(inputs), "-o", str(tmp_path / "out"), "--workers", "2")
     assert code == 2 and "add actors instead" in err
+    code, err = run_ray(str(inputs), "-o", str(tmp_path / "out"), "--address", "127.0.0.1:1")
+    assert code == 2 and "cannot reach the Ray cluster at 127.0.0.1:1" in err
     for bad in (["--actors", "0"], ["--num-cpus", "0"], ["--output-format", "csv"]):
         code, err = run_ray(str(inputs), "-o", str(tmp_path / "out"), *bad)
         assert code == 2 and len(err.strip().splitlines()) == 1, err
