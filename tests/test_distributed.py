@@ -277,12 +277,13 @@ def test_without_ray_the_error_says_how_to_install(
 
 
 def test_scaleout_bench_gives_its_rows() -> None:
-    from benchmarks.scaleout import measure
+    from benchmarks.measure import in_child
+    from benchmarks.scaleout import scaleout_rows
 
     address = ray.get_runtime_context().gcs_address
-    rows = measure({"textrank": ({"method": "textrank"}, [article(i) for i in range(4)])}, address=address)
+    rows = scaleout_rows([article(i) for i in range(4)], None, 2, in_child, address=address)
     assert [row["setup"] for row in rows] == ["1 process", "--workers 2", "Ray, 2 actors"]
-    assert all(row["articles"] == 4 and row["articles_per_s"] > 0 for row in rows)
+    assert all(row["engine"] == "textrank" and row["articles"] == 4 and row["articles_per_s"] > 0 for row in rows)
     ray_row = rows[-1]
     assert min(ray_row["startup_s"], ray_row["first_job_s"], ray_row["job_overhead_s"]) > 0
     assert all(row["peak_mb"] > 20 for row in rows), rows  # each process's own peak, the actors' included
