@@ -128,6 +128,30 @@ def measure_abstractive(run: Run) -> dict[str, Any]:
     return {"abstractive": anchors, "scaling": scaling, "workload": workload}
 
 
+def measure_scaleout(run: Run) -> dict[str, Any]:
+    """TextRank and the random model in one process, with local workers, and on Ray with 2 actors (issue #14)."""
+    args = run.args
+    if args.no_scaleout:
+        return {}
+    try:
+        from benchmarks.scaleout import RAY_ACTORS, scaleout_rows
+    except ImportError as err:
+        run.notes.append(f"no scale-out rows: {err.name} is missing (pip install 'summarize[ray]')")
+        return {}
+    texts, _ = speed_texts(run.quality_sets(), run.notes)
+    lengths = fixed_lengths(args.headline_tokens, args.paragraph_tokens)
+    with random_model(args.shape, texts, lengths, args.headline_policy) as (model_dir, registry):
+        inputs = fit_inputs(model_dir, (texts * (1 + args.articles // len(texts)))[: args.articles])
+        work = speed.Workload(inputs, model_dir, registry, lengths, args.threads)
+        rows = scaleout_rows(texts, work, args.workers, run.run_row)
+    run.notes.append(
+        f"scale-out: each of the {RAY_ACTORS} Ray actors holds 1 CPU and runs torch on 1 thread; the one-process "
+        f"model row uses {args.threads}. Ray's local instance has a CPU slot more than the cores, for its "
+        "reading and writing tasks."
+    )
+    return {"scaleout": rows}
+
+
 # (title, measurement): run in this order; each returns its keys of the results.
 MEASUREMENTS: list[tuple[str, Callable[[Run], dict[str, Any]]]] = [
     ("quality", measure_quality_rows),
@@ -137,6 +161,7 @@ MEASUREMENTS: list[tuple[str, Callable[[Run], dict[str, Any]]]] = [
     ("speed: extractive", measure_extractive),
     ("speed: abstractive", measure_abstractive),
     ("chat model", measure_chat),
+    ("speed: scale-out", measure_scaleout),
 ]
 
 
@@ -181,6 +206,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=speed.usable_cores(), help="our TextRank workers row")
     parser.add_argument("--repeats", type=int, help="passes over the extractive speed articles")
     parser.add_argument("--in-process", action="store_true", help="run speed rows here (smoke runs: RSS not per row)")
+    parser.add_argument("--no-scaleout", action="store_true", help="leave out the scale-out rows (Ray)")
     args = parser.parse_args(argv)
     args.articles = args.articles or (64 if args.full else 32)
     return args

@@ -121,6 +121,7 @@ Commands (summarize COMMAND --help for each):
   eval     score a method on a dataset: ROUGE, lengths, faithfulness
   models   list the model registry, or pull a model into the cache
   serve    run the HTTP service (pip install 'summarize[serve]')
+  ray      summarise JSONL or Parquet files on a Ray cluster (pip install 'summarize[ray]')
 """
 
 
@@ -490,7 +491,80 @@ def serve_command(
     http_server.run(create_app(config, settings), sock, settings)
 
 
-SUBCOMMANDS = frozenset({"eval", "models", "serve"})
+@tools.command("ray")
+@with_settings()
+def ray_command(
+    inputs: Annotated[list[str], typer.Argument(help="JSONL or Parquet files or directories (paths, or s3:// etc.).")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Directory for the shards (path or URI).")],
+    output_format: Annotated[str, typer.Option("--output-format", help="parquet | jsonl")] = "parquet",
+    resume: Annotated[bool, typer.Option("--resume", help="Skip the ids the output holds already.")] = False,
+    address: Annotated[
+        str | None, typer.Option("--address", help="Join this cluster (auto, HOST:PORT, ray://HOST:10001).")
+    ] = None,
+    actors: Annotated[
+        int | None, typer.Option("--actors", help="Actors in the pool (default: as many as the cluster holds).")
+    ] = None,
+    num_cpus: Annotated[float, typer.Option("--num-cpus", help="CPUs per actor.")] = 1.0,
+    num_gpus: Annotated[float, typer.Option("--num-gpus", help="GPUs per actor (0.5: two share one).")] = 0.0,
+    rows_per_shard: Annotated[int, typer.Option("--rows-per-shard", help="Fewest records per output file.")] = 1000,
+    id_field: Annotated[str, typer.Option("--id-field", help="Input column with the id.")] = "id",
+    text_field: Annotated[str, typer.Option("--text-field", help="Input column with the text.")] = "text",
+    url_field: Annotated[str, typer.Option("--url-field", help="Input column with the page's URL.")] = "url",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars, no warnings.")] = False,
+    *,
+    config: EngineConfig,
+    call: CallSettings,
+) -> None:
+    """Summarise on a Ray cluster, or a Ray instance started here (pip install 'summarize[ray]')."""
+    _setup_logging(quiet)
+    try:
+        from summarize import ray_job
+        from summarize.distributed import Columns, check_pool
+    except ImportError:
+        _usage_error("ray is not installed: pip install 'summarize[ray]'")
+    if (actors is not None and actors < 1) or rows_per_shard < 1:
+        _usage_error("--actors and --rows-per-shard must be at least 1")
+    try:
+        check_pool(config, num_cpus, num_gpus)
+        job = ray_job.plan_job(inputs, output, output_format, resume)
+    except UsageError as err:
+        _usage_error(str(err))
+    for path in job.inputs.skipped:
+        typer.echo(f"summarize: {path}: skipped: not a .jsonl, .json or .parquet file", err=True)
+    for path in job.removed:
+        typer.echo(f"summarize: {path}: cut short by an earlier run; removed, its documents are done again", err=True)
+    try:
+        with ray_job.ray_session(address, quiet):
+            result = ray_job.run_job(
+                job,
+                config,
+                call,
+                columns=Columns(id_field, text_field, url_field),
+                actors=actors or ray_job.pool_size(num_cpus, num_gpus),
+                num_cpus=num_cpus,
+                num_gpus=num_gpus,
+                rows_per_shard=rows_per_shard,
+            )
+    except KeyboardInterrupt:
+        typer.echo("summarize: interrupted; the shards written are kept, and --resume goes on from them", err=True)
+        raise typer.Exit(130) from None
+    except Exception as err:  # noqa: BLE001 - Ray wraps what failed; the user gets its cause in one line
+        cause = ray_job.root_cause(err)
+        if isinstance(cause, UsageError | ConnectionError):
+            _usage_error(str(cause))
+        typer.echo(f"summarize: error: the Ray job failed: {type(cause).__name__}: {cause}", err=True)
+        raise typer.Exit(1) from None
+    good = result.written - result.failed
+    typer.echo(
+        f"summarize: {result.written} records written to {output}: {good} summaries, {result.failed} failed"
+        + (" (their records carry the error)" if result.failed else "")
+        + (f"; {result.resumed} were there already" if result.resumed else ""),
+        err=True,
+    )
+    raise typer.Exit(1 if result.failed else 0)
+
+
+SUBCOMMANDS = frozenset({"eval", "models", "serve", "ray"})
 
 
 def main(argv: list[str] | None = None) -> None:

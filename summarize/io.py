@@ -13,10 +13,10 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import charset_normalizer
 
@@ -340,16 +340,35 @@ def _records(
         if not isinstance(row, dict):
             yield Problem(where, "a JSONL record must be an object")
             continue
-        text = row.get(text_field, row.get("article") if text_field == "text" else None)
-        url = row.get("url")
-        doc_id = str(row.get("id", number))
-        if isinstance(text, str):
-            yield json_document(doc_id, text, url if isinstance(url, str) else None)
-        elif isinstance(url, str) and is_url(url):
-            # A record with a URL and no text: the page is the text.
-            yield read_url(url, limits, id=doc_id)
-        else:
-            yield Problem(str(row.get("id", where)), f"record has no string field {text_field!r} and no http(s) 'url'")
+        item = record_document(row, str(row.get("id", number)), text_field, limits=limits)
+        yield replace(item, id=where) if isinstance(item, Problem) and "id" not in row else item
+
+
+def record_document(
+    row: Mapping[str, Any],
+    doc_id: str,
+    text_field: str = "text",
+    url_field: str = "url",
+    limits: FetchLimits | None = None,
+) -> Document | Problem:
+    """The document a JSONL or table record stands for: its text, or else the page at its URL.
+
+    Args:
+      row: the record.
+      doc_id: the document's id.
+      text_field: the field with the text ("article" is tried when the
+        default "text" is absent).
+      url_field: the field with the page's address; a record with a URL and
+        no text is fetched.
+      limits: bounds on the fetch.
+    """
+    text = row.get(text_field, row.get("article") if text_field == "text" else None)
+    url = row.get(url_field)
+    if isinstance(text, str):
+        return json_document(doc_id, text, url if isinstance(url, str) else None)
+    if isinstance(url, str) and is_url(url):
+        return read_url(url, limits, id=doc_id)
+    return Problem(doc_id, f"record has no string field {text_field!r} and no http(s) {url_field!r}")
 
 
 LinesReader = Callable[[Iterable[str | Problem]], Iterator[Item]]

@@ -43,6 +43,7 @@ STORM = (
 ROWS = [(ARTICLE, "Council approves budget that raises school spending"), (STORM, "Storm floods homes in Wales")]
 SMOKE = ["--rows", "2", "--articles", "2", "--batch-size", "2", "--scaling", "1,2", "--shape", "tiny-t5"]
 SMOKE += ["--headline-tokens", "4", "--paragraph-tokens", "8", "--threads", "1", "--workers", "2", "--in-process"]
+SMOKE += ["--no-scaleout"]  # its rows are tested on the Ray instance of test_distributed.py
 
 
 def write_eval_sets(directory: Path) -> Path:
