@@ -177,7 +177,10 @@ Engine = TypeVar("Engine")
 def headline_from(paragraph: str, max_words: int, language: str = "en") -> str:
     """The headline compressor applied to a generated paragraph's first sentence."""
     sentences = split_sentences(paragraph)
-    return compress(sentences[0], max_words, language=language) if sentences else ""
+    if not sentences:
+        return ""
+    # A fragment the compressor cannot shorten into a headline is still the model's words, cleaned.
+    return compress(sentences[0], max_words, language=language) or clean_headline(sentences[0], max_words, language)
 
 
 def has_vocabulary(tokenizer: Any) -> bool:
