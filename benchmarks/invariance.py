@@ -8,28 +8,10 @@ would: a line of these articles is a paragraph or a list item.
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Iterator
 from typing import Any
 
 from summarize.evaluate import Example
-
-WIDTHS = (60, 72, 100)
-
-
-def wrap(text: str, width: int) -> str:
-    """Hard-wraps every line of `text` at `width` columns; blank lines stay."""
-    return "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
-
-
-def variants(text: str) -> Iterator[tuple[str, str]]:
-    """Yields (name, text) for each wrapped and CRLF form of an article."""
-    for width in WIDTHS:
-        yield f"wrap{width}", wrap(text, width)
-    yield "crlf", text.replace("\n", "\r\n")
-    for width in WIDTHS:
-        yield f"wrap{width}+crlf", wrap(text, width).replace("\n", "\r\n")
-
+from summarize.invariance import variants  # the same wrapped and CRLF forms the tests check
 
 VARIANTS = [name for name, _ in variants("")]
 

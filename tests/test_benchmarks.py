@@ -16,7 +16,7 @@ import pytest
 from conftest import ARTICLE, go_offline
 
 from benchmarks import anchors, bench, report, serve_bench
-from benchmarks.invariance import VARIANTS, variants, wrap
+from benchmarks.invariance import VARIANTS
 from benchmarks.measure import in_child, peak_rss_mb, percentile_ms
 from benchmarks.quality import quality_systems
 from benchmarks.workload import (
@@ -32,6 +32,7 @@ from benchmarks.workload import (
 )
 from summarize.corrupt import KINDS
 from summarize.defects import HEADLINE_KINDS, PARAGRAPH_KINDS
+from summarize.invariance import variants, wrap
 from summarize.models import HEADLINE_POLICIES, spec_for
 
 STORM = (
