@@ -227,7 +227,7 @@ def test_smollm2_writes_a_summary_of_the_seed() -> None:
 @real_weights
 @pytest.mark.slow
 def test_smollm2_answers_in_the_asked_form() -> None:
-    summarizer = Summarizer(method="chat", model="smollm2-135m", device="cpu", batch_size=2)
+    summarizer = Summarizer(method="chat", model="smollm2-135m")  # the CLI test's engine, loaded once
     engine = summarizer.engine
     assert isinstance(engine, ChatEngine) and engine.model.dtype is torch.float32
     answers = engine.answers([model_input(d) for d in DOCS[:2]], CALL)
