@@ -70,9 +70,12 @@ def _chat_outputs(model: str, data: dict[str, list[tuple[str, str]]], batch_size
     return out
 
 
-def _chat_batching(model: str, texts: list[str], fixed_tokens: int) -> dict[str, float]:
+def _chat_batching(
+    model: str, texts: list[str], fixed_tokens: int, max_input_tokens: int | None = None
+) -> dict[str, float]:
     """In a child: batched generation against a per-article generate loop, on
-    the same prompts with answers of the same fixed length."""
+    the same prompts with answers of the same fixed length (prompts cut at
+    `max_input_tokens` when given, else at the model's limit)."""
     import torch
 
     torch.set_num_threads(os.cpu_count() or 1)
@@ -81,7 +84,9 @@ def _chat_batching(model: str, texts: list[str], fixed_tokens: int) -> dict[str,
     from summarize.schema import CallSettings, Document, EngineConfig
     from summarize.summarizer import Summarizer
 
-    config = EngineConfig(method="chat", model=model, device="cpu", batch_size=len(texts))
+    config = EngineConfig(
+        method="chat", model=model, device="cpu", batch_size=len(texts), max_input_tokens=max_input_tokens
+    )
     engine = Summarizer(config).engine
     assert isinstance(engine, ChatEngine)
     engine.fixed_new_tokens = fixed_tokens
