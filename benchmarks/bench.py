@@ -88,6 +88,8 @@ def measure_faithfulness(run: Run) -> dict[str, Any]:
 
 def measure_chat(run: Run) -> dict[str, Any]:
     """The chat engine on real weights, beside TextRank and Lead-3 (issue #13); {} without the weights."""
+    if run.args.no_chat:
+        return {}
     from benchmarks.chat import run_chat
 
     return {"chat": run_chat(run.args.full, run.notes, run.args.rows, eval_dir=run.args.eval_dir)}
@@ -212,6 +214,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, help="passes over the extractive speed articles")
     parser.add_argument("--in-process", action="store_true", help="run speed rows here (smoke runs: RSS not per row)")
     parser.add_argument("--no-scaleout", action="store_true", help="leave out the scale-out rows (Ray)")
+    parser.add_argument("--no-chat", action="store_true", help="leave out the chat model's rows (real weights)")
     args = parser.parse_args(argv)
     args.articles = args.articles or (64 if args.full else 32)
     return args
