@@ -73,12 +73,12 @@ def measure_quality_rows(run: Run) -> dict[str, Any]:
 
 def measure_defects(run: Run) -> dict[str, Any]:
     """Our headline and paragraph defects by kind, on every row of each set (issue #10)."""
-    return {"defects": defect_rows(run.sets)}
+    return {"defects": defect_rows(run.sets, run.args.workers)}
 
 
 def measure_invariance(run: Run) -> dict[str, Any]:
     """Our output under wrapping and CRLF, on every row of each set (issue #9)."""
-    return {"invariance": invariance_rows(run.sets)}
+    return {"invariance": invariance_rows(run.sets, run.args.workers)}
 
 
 def measure_faithfulness(run: Run) -> dict[str, Any]:
@@ -88,6 +88,8 @@ def measure_faithfulness(run: Run) -> dict[str, Any]:
 
 def measure_chat(run: Run) -> dict[str, Any]:
     """The chat engine on real weights, beside TextRank and Lead-3 (issue #13); {} without the weights."""
+    if run.args.no_chat:
+        return {}
     from benchmarks.chat import run_chat
 
     return {"chat": run_chat(run.args.full, run.notes, run.args.rows, eval_dir=run.args.eval_dir)}
@@ -203,10 +205,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--headline-tokens", type=int, default=16)
     parser.add_argument("--paragraph-tokens", type=int, default=64)
     parser.add_argument("--threads", type=int, help="torch threads in every row (default: ours, the physical cores)")
-    parser.add_argument("--workers", type=int, default=speed.usable_cores(), help="our TextRank workers row")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=speed.usable_cores(),
+        help="TextRank processes (workers row, invariance, defects)",
+    )
     parser.add_argument("--repeats", type=int, help="passes over the extractive speed articles")
     parser.add_argument("--in-process", action="store_true", help="run speed rows here (smoke runs: RSS not per row)")
     parser.add_argument("--no-scaleout", action="store_true", help="leave out the scale-out rows (Ray)")
+    parser.add_argument("--no-chat", action="store_true", help="leave out the chat model's rows (real weights)")
     args = parser.parse_args(argv)
     args.articles = args.articles or (64 if args.full else 32)
     return args

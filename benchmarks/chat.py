@@ -215,5 +215,3 @@ def _textrank_summaries(texts: list[str]) -> list[Any]:
     from summarize.summarizer import Summarizer
 
     return list(Summarizer(method="textrank").summarize_many(texts))
-
-

@@ -31,8 +31,12 @@ def part_defect_rate(part: str, outputs: Sequence[str], articles: Sequence[str],
     return sum(bool(f) for f in found) / max(1, len(found))
 
 
-def defect_rows(sets: dict[str, list[Example]]) -> list[dict[str, Any]]:
+def defect_rows(sets: dict[str, list[Example]], workers: int = 1) -> list[dict[str, Any]]:
     """Our TextRank headline and paragraph defect rates per set, by kind.
+
+    Args:
+      sets: {set name: examples}.
+      workers: TextRank processes (the output is the same for any number).
 
     Returns:
       One row per set and part: dataset, part, system, rows, rate (any
@@ -42,7 +46,7 @@ def defect_rows(sets: dict[str, list[Example]]) -> list[dict[str, Any]]:
     from summarize.schema import CallSettings
     from summarize.summarizer import Summarizer
 
-    summarizer = Summarizer(method="textrank")
+    summarizer = Summarizer(method="textrank", workers=workers, batch_size=256)
     words = CallSettings().headline_words
     rows = []
     for name, examples in sets.items():

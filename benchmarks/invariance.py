@@ -16,8 +16,12 @@ from summarize.invariance import variants  # the same wrapped and CRLF forms the
 VARIANTS = [name for name, _ in variants("")]
 
 
-def invariance_rows(sets: dict[str, list[Example]]) -> list[dict[str, Any]]:
+def invariance_rows(sets: dict[str, list[Example]], workers: int = 1) -> list[dict[str, Any]]:
     """The share of articles whose TextRank output is unchanged by each variant, per set.
+
+    Args:
+      sets: {set name: examples}.
+      workers: TextRank processes (the output is the same for any number).
 
     Returns:
       One row per set and variant: dataset, variant, rows, and the rates (0..1)
@@ -25,7 +29,7 @@ def invariance_rows(sets: dict[str, list[Example]]) -> list[dict[str, Any]]:
     """
     from summarize.summarizer import Summarizer
 
-    summarizer = Summarizer(method="textrank")
+    summarizer = Summarizer(method="textrank", workers=workers, batch_size=256)
 
     def outputs(texts: list[str]) -> list[tuple[str, str]]:
         return [(s.headline, s.paragraph) for s in summarizer.summarize_many(texts)]

@@ -124,7 +124,7 @@ def _ours(work: Workload, texts: list[str], backend: str, batch_size: int, quant
     """Our abstractive engine through the public API, as a user runs it."""
     with _torch_threads(work.threads), use_registry(work.registry):
         from summarize.schema import CallSettings, EngineConfig
-        from summarize.summarizer import Summarizer
+        from summarize.summarizer import EMPTY_OUTPUT, Summarizer
 
         config = EngineConfig(
             method="abstractive",
@@ -144,19 +144,17 @@ def _ours(work: Workload, texts: list[str], backend: str, batch_size: int, quant
         start = time.perf_counter()
         summaries = list(summarizer.summarize_many(texts, call))
         seconds = time.perf_counter() - start
-    from summarize.summarizer import EMPTY_OUTPUT
-
-    # A random model may write only special tokens (an empty record): it still
-    # ran, and its time counts; anything else means ours did not do the work.
+    # Random weights may decode nothing printable: such a record is still the
+    # model's work, and counted; any other error or another engine's part is not.
     empty = f"{type(EMPTY_OUTPUT).__name__}: {EMPTY_OUTPUT}"
     failed = [
         s.error or str(s.sources)
         for s in summaries
-        if (s.error != empty) and (not s.ok or set(s.sources.values()) != {"abstractive"})
+        if (s.error and s.error != empty) or (s.ok and set(s.sources.values()) != {"abstractive"})
     ]
     if failed:
         raise RuntimeError(f"{len(failed)} of {len(texts)} articles not summarised by the model: {failed[0]}")
-    return speed_row(len(texts), seconds)
+    return {**speed_row(len(texts), seconds), "empty_outputs": sum(s.error == empty for s in summaries)}
 
 
 def _quantized(label: str, quantize: str) -> str:

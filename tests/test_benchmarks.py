@@ -45,6 +45,7 @@ ROWS = [(ARTICLE, "Council approves budget that raises school spending"), (STORM
 SMOKE = ["--rows", "2", "--articles", "2", "--batch-size", "2", "--scaling", "1,2", "--shape", "tiny-t5"]
 SMOKE += ["--headline-tokens", "4", "--paragraph-tokens", "8", "--threads", "1", "--workers", "2", "--in-process"]
 SMOKE += ["--no-scaleout"]  # its rows are tested on the Ray instance of test_distributed.py
+SMOKE += ["--no-chat"]  # real weights, minutes: test_chat_bench_runs_on_one_article_per_set
 
 
 def write_eval_sets(directory: Path) -> Path:
@@ -171,18 +172,21 @@ def test_sections_render_rows_from_other_measurements() -> None:
             "recall": [{"dataset": "xsum", "kind": "number", "rows": 10, "recall": 0.9}],
             "command": "summarize eval",
         },
-        "chat": [
-            {
-                "system": "chat",
-                "dataset": "xsum",
-                "rows": 5,
-                "rouge1": 20.0,
-                "defect_rate": None,
-                "flag_rate": 0.2,
-                "articles_per_s": 0.5,
-                "peak_rss_mb": 700.0,
-            }
-        ],
+        "chat": {
+            "quality": [
+                {
+                    "dataset": "xsum",
+                    "task": "paragraph",
+                    "system": "chat",
+                    "articles": 5,
+                    **{k: {"mean": 20.0} for k in ("rouge1", "rouge2", "rougeLsum")},
+                    "written_by_model": 0.8,
+                    "flag_rate": 0.25,
+                }
+            ],
+            "speed": [{"system": "chat, batch 16", "articles_per_s": 0.5, "peak_rss_mb": 700.0}],
+            "batching": {"batched_s": 10.0, "loop_s": 25.0, "speedup": 2.5, "articles": 16, "new_tokens": 96},
+        },
         "scaleout": [
             {
                 "engine": "textrank",
@@ -200,7 +204,9 @@ def test_sections_render_rows_from_other_measurements() -> None:
     lines = [line for section in report.SECTIONS for line in section(results)]
     assert "| cnndm | headline | s | 4 | 25.0% | cut 25.0% |" in lines
     assert "| xsum | number | 10 | 90.0% |" in lines and "Reproduce: `summarize eval`" in lines
-    assert "| chat | xsum | 5 | 20.00 | – | 20.0% | 0.50 | 700 |" in lines
+    assert "| xsum | paragraph | chat | 5 | 20.00 | 20.00 | 20.00 | 80.0% | 25.0% |" in lines
+    assert "| chat, batch 16 | 0.50 | 700 |" in lines
+    assert any(line.startswith("Batched generation: 10.0 s against 25.0 s") for line in lines)
     assert "| textrank | Ray, 2 actors | 200 | 9.00 | – | 4.0 | 6.0 | 1.5 | 90 |" in lines
 
 
@@ -271,3 +277,18 @@ def test_serve_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert all(r["codes"] == {"200": r["requests"]} for r in results["runs"])
     assert results["soak"]["errors"] == 0 and results["soak"]["requests"] > 0
     assert "Micro-batching at concurrency 8" in (tmp_path / "out" / "SERVE.md").read_text()
+
+
+@pytest.mark.slow
+def test_chat_bench_runs_on_one_article_per_set(tmp_path: Path) -> None:
+    from benchmarks.chat import CHAT_MODEL, chat_weights_missing, run_chat
+
+    missing = chat_weights_missing()
+    if missing:
+        pytest.skip(missing)
+    notes: list[str] = []
+    chat = run_chat(False, notes, rows=1, speed_docs=2, eval_dir=write_eval_sets(tmp_path / "eval"))
+    assert {r["dataset"] for r in chat["quality"]} == {s.name for s in EVAL_SETS}
+    assert all(r["articles"] == 1 for r in chat["quality"])
+    assert chat["speed"][0]["system"].startswith(CHAT_MODEL) and chat["batching"]["articles"] == 2
+    assert "## Chat" in "\n".join(report.chat_section({"chat": chat}))
