@@ -520,6 +520,10 @@ def ray_command(
 ) -> None:
     """Summarise on a Ray cluster, or a Ray instance started here (pip install 'summarize[ray]')."""
     _setup_logging(quiet)
+    if address is None:
+        # Ray's one-machine mode (its default on macOS and Windows): the
+        # instance started here listens on 127.0.0.1 only. Read when Ray is imported.
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     try:
         from summarize import ray_job
         from summarize.distributed import Columns, check_pool
