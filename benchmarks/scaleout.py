@@ -27,7 +27,7 @@ from benchmarks.workload import BENCH_MODEL, use_registry
 RAY_ACTORS = 2
 OVERHEAD_ARTICLES = 2
 # The guard only notes what it flags: every output timed is the engine's (see speed._ours).
-CALL = {"on_flag": "note"}
+CALL: dict[str, Any] = {"on_flag": "note"}
 
 
 class PeakMemory:
