@@ -7,6 +7,7 @@ and one row's imports and caches do not speed up or slow down the next.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import statistics
 import time
@@ -69,7 +70,9 @@ def speed_row(articles: int, seconds: float, latencies: Sequence[float] | None =
 _CONTEXT = multiprocessing.get_context("forkserver")
 
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], environ: dict[str, str]) -> None:
+    # The forkserver's environment is the one it started with; the row gets the caller's as it is now.
+    os.environ.update(environ)
     try:
         conn.send((True, func(*args)))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
@@ -88,7 +91,7 @@ def in_child(func: Callable[..., Any], *args: Any) -> Any:
       RuntimeError: func raised; the message holds the child's traceback.
     """
     receiver, sender = _CONTEXT.Pipe(duplex=False)
-    process = _CONTEXT.Process(target=_child, args=(sender, func, args))
+    process = _CONTEXT.Process(target=_child, args=(sender, func, args, dict(os.environ)))
     process.start()
     sender.close()
     try:

@@ -27,7 +27,7 @@ from benchmarks.workload import BENCH_MODEL, use_registry
 RAY_ACTORS = 2
 OVERHEAD_ARTICLES = 2
 # The guard only notes what it flags: every output timed is the engine's (see speed._ours).
-CALL = {"on_flag": "note"}
+CALL: dict[str, Any] = {"on_flag": "note"}
 
 
 class PeakMemory:
@@ -129,6 +129,8 @@ def ray_speed(config: dict[str, Any], texts: list[str], registry: str | None = N
       registry: a SUMMARIZE_REGISTRY file the actors need, or None.
       address: join this instance instead of starting one (the start-up is then the join).
     """
+    if address is None:
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # as `summarize ray` starts Ray: 127.0.0.1
     import ray
 
     from summarize.ray_job import plan_job, run_job, start_local

@@ -502,7 +502,10 @@ def ray_command(
         str | None, typer.Option("--address", help="Join this cluster (auto, HOST:PORT, ray://HOST:10001).")
     ] = None,
     actors: Annotated[
-        int | None, typer.Option("--actors", help="Actors in the pool (default: as many as the cluster holds).")
+        int | None,
+        typer.Option(
+            "--actors", help="Actors in the pool (default: as many as the cluster holds, less a CPU for I/O)."
+        ),
     ] = None,
     num_cpus: Annotated[float, typer.Option("--num-cpus", help="CPUs per actor.")] = 1.0,
     num_gpus: Annotated[float, typer.Option("--num-gpus", help="GPUs per actor (0.5: two share one).")] = 0.0,
@@ -517,6 +520,10 @@ def ray_command(
 ) -> None:
     """Summarise on a Ray cluster, or a Ray instance started here (pip install 'summarize[ray]')."""
     _setup_logging(quiet)
+    if address is None:
+        # Ray's one-machine mode (its default on macOS and Windows): the
+        # instance started here listens on 127.0.0.1 only. Read when Ray is imported.
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     try:
         from summarize import ray_job
         from summarize.distributed import Columns, check_pool

@@ -293,12 +293,16 @@ def _errors(records: pa.Table) -> int:
 
 
 def start_local(cores: int | None = None, **settings: Any) -> None:
-    """Starts a Ray instance on this machine, on loopback only, so that nothing outside can reach it.
+    """Starts a Ray instance on this machine.
 
     It has a CPU slot per core for the actors, and one more for the tasks
     that list, read and write files: Ray Data starts the actors first, and
     with actors on every slot those tasks would wait forever
     (ray-project/ray#44687). They mostly wait on I/O, so the slot costs no core.
+    Its servers listen on 127.0.0.1 only when RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER
+    was "0" before Ray was imported (Ray's one-machine mode, its default on
+    macOS and Windows; `summarize ray` sets it), else on every interface, as
+    Ray's defaults on Linux have it, behind Ray's token.
 
     Args:
       cores: the cores to use; all of this machine's when None.
@@ -306,13 +310,7 @@ def start_local(cores: int | None = None, **settings: Any) -> None:
     """
     if cores is None:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    ray.init(
-        num_cpus=cores + IO_SLOTS,
-        _node_ip_address="127.0.0.1",
-        include_dashboard=False,
-        configure_logging=False,
-        **settings,
-    )
+    ray.init(num_cpus=cores + IO_SLOTS, include_dashboard=False, configure_logging=False, **settings)
 
 
 @contextmanager

@@ -24,6 +24,8 @@ from summarize import cli
 from summarize.schema import EngineConfig, Summary
 from summarize.summarizer import failed
 
+# Ray's one-machine mode, as `summarize ray` starts it: every server on 127.0.0.1 (read when Ray is imported).
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 ray = pytest.importorskip("ray")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
