@@ -31,7 +31,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest --cov
 
-# The fuzz and fault suite at length (about 15 minutes on 2 cores): thousands
+# The fuzz and fault suite at length (about 12 minutes on 2 busy cores): thousands
 # of hypothesis examples, 20 rounds of Ctrl-C and of SIGKILL-then-resume.
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz SUMMARIZE_FUZZ_RUNS=20 $(PY) -m pytest tests/test_properties.py tests/test_interrupts.py tests/test_service_attacks.py

@@ -20,6 +20,7 @@ from summarize import io
 from summarize.prepare import prepare
 from summarize.schema import CallSettings, Document
 from summarize.summarizer import Summarizer
+from summarize.textrank import _printable
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
@@ -73,10 +74,16 @@ def test_textrank_headline_and_paragraph_invariants(text: str, headline_words: i
         return
     source = prepare(Document("x", text))
     assert summary.headline.strip() and "\n" not in summary.headline and not summary.headline.endswith(".")
-    pieces = ([source.title] if source.title else []) + [s.text for s in source.sentences]
-    # Whole source sentences, or one sentence with no breaks cut to the word budget.
-    cut = summary.paragraph.endswith(" ...") and any(p.startswith(summary.paragraph[:-4]) for p in pieces)
+    # Source sentences, in order, each whole or without the caption or page
+    # furniture glued to it; or one sentence with no breaks cut to the word budget.
+    sentences = ([source.title] if source.title else []) + [s.text for s in source.sentences]
+    pieces = sentences + [_printable(s) for s in sentences]
+    kept = summary.paragraph[:-4].split()
+    cut = summary.paragraph.endswith(" ...") and any(p.split()[: len(kept)] == kept for p in pieces)
     assert made_of(summary.paragraph, pieces) or cut
+    # And, whatever the cutting: extractive, every word is the source's.
+    words = set(source.text.split())
+    assert all(w in words or w.rstrip(".") in words for w in summary.paragraph.split() if w != "...")
 
 
 # --- readers -----------------------------------------------------------------------
