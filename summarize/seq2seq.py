@@ -22,6 +22,7 @@ import transformers
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 from transformers.modeling_outputs import BaseModelOutput
 
+from summarize import greedy
 from summarize.generation import ModelEngine
 from summarize.headline import clean_headline, compress
 from summarize.models import ModelSpec, ModelUnavailable
@@ -126,15 +127,33 @@ class Seq2SeqEngine(ModelEngine):
         ]
 
     def _encode(self, texts: Sequence[str], prefix: str) -> tuple[torch.Tensor, torch.Tensor]:
-        encoded = self.tokenizer(
+        """Encoder states and mask of a batch, padded to its longest text.
+
+        Texts of equal token length are encoded together with no attention
+        mask: with padding, T5's attention builds a (batch, heads, length,
+        length) mask in every layer, which cost about a quarter of the encoder
+        (measured, see models/README.md). Batches come sorted by length, and
+        most news articles fill the input limit, so groups are few and large.
+        """
+        ids = self.tokenizer(
             [prefix + t for t in texts],
-            padding=True,
             truncation=True,  # a guard only: over-long texts were truncated or condensed first
             max_length=self.max_input,
-            return_tensors="pt",
-        ).to(self.device)
-        mask = encoded["attention_mask"]
-        states = self.model.get_encoder()(input_ids=encoded["input_ids"], attention_mask=mask).last_hidden_state
+        )["input_ids"]
+        width = max(len(x) for x in ids)
+        encoder = self.model.get_encoder()
+        states: torch.Tensor | None = None
+        mask = torch.zeros(len(ids), width, dtype=torch.long, device=self.device)
+        for group in equal_lengths(ids):
+            length = len(ids[group[0]])
+            batch = torch.tensor([ids[i] for i in group], dtype=torch.long, device=self.device)
+            hidden = encoder(input_ids=batch).last_hidden_state
+            if states is None:
+                states = hidden.new_zeros(len(ids), width, hidden.shape[-1])
+            rows = torch.tensor(group, device=self.device)
+            states[rows, :length] = hidden
+            mask[rows, :length] = 1
+        assert states is not None
         return states, mask
 
     def _generate_batch(
@@ -159,14 +178,24 @@ class Seq2SeqEngine(ModelEngine):
     def _decode(
         self, states: torch.Tensor, mask: torch.Tensor, settings: dict[str, Any], call: CallSettings
     ) -> list[str]:
-        # A fresh output object per call: generate() expands it for beam
-        # search in place, and the other decode must see the original states.
-        output = self.model.generate(
-            encoder_outputs=BaseModelOutput(last_hidden_state=states),
-            attention_mask=mask,
-            **generation_kwargs(settings, call),
-        )
+        kwargs = generation_kwargs(settings, call)
+        if greedy.supports(self.model, kwargs):
+            output = greedy.greedy(self.model, states, mask, kwargs)
+        else:
+            # A fresh output object per call: generate() expands it for beam
+            # search in place, and the other decode must see the original states.
+            output = self.model.generate(
+                encoder_outputs=BaseModelOutput(last_hidden_state=states), attention_mask=mask, **kwargs
+            )
         return list(self.tokenizer.batch_decode(output, skip_special_tokens=True))
+
+
+def equal_lengths(ids: Sequence[Sequence[int]]) -> list[list[int]]:
+    """Indices of the token sequences grouped by length, in order of first appearance."""
+    groups: dict[int, list[int]] = {}
+    for i, sequence in enumerate(ids):
+        groups.setdefault(len(sequence), []).append(i)
+    return list(groups.values())
 
 
 _LOADED: dict[tuple[Any, ...], Any] = {}

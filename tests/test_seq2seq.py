@@ -11,6 +11,7 @@ from conftest import ARTICLE, SEED
 from typer.testing import CliRunner
 
 from summarize import Summarizer
+from summarize.generation import model_input
 from summarize.models import ModelUnavailable, resolve
 from summarize.prepare import prepare
 from summarize.schema import CallSettings, Document, EngineConfig
@@ -47,22 +48,74 @@ def test_batch_equals_one_by_one_and_keeps_order(fixture: str, request: pytest.F
     assert all(s.method == "abstractive" and s.model == str(request.getfixturevalue(fixture)) for s in batched)
 
 
-def test_one_encoder_pass_per_batch(tiny_t5: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_document_is_encoded_once_without_padding(tiny_t5: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     engine, opts = engine_for(tiny_t5, num_beams=2, batch_size=8)
     encoder = engine.model.get_encoder()
-    calls = {"n": 0}
+    calls: list[tuple[int, int, bool]] = []
     real_forward = encoder.forward
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
+        ids = kwargs["input_ids"]
+        calls.append((ids.shape[0], ids.shape[1], kwargs.get("attention_mask") is None))
         return real_forward(*args, **kwargs)
 
     monkeypatch.setattr(encoder, "forward", counting)
-    docs = [d for d in DOCS if engine.count_tokens([d.text])[0] <= engine.max_input]
-    assert len(docs) >= 2
+    docs = [d for d in DOCS if engine.count_tokens([d.text])[0] <= engine.max_input] * 2
+    lengths = set(engine.count_tokens([model_input(d) for d in docs]))
     summaries = engine.summarize_batch(docs, opts)
-    assert calls["n"] == 1  # one batch, one encoder pass
+    assert sum(rows for rows, _, _ in calls) == len(docs)  # one batch: each document once
+    assert sorted(length for _, length, _ in calls) == sorted(lengths)  # one pass per length
+    assert all(unmasked for _, _, unmasked in calls)
     assert all(s.paragraph and s.headline is not None for s in summaries)
+
+
+@pytest.mark.parametrize("fixture", ["tiny_t5", "tiny_bart"])
+def test_grouped_encoding_equals_padded_encoding(fixture: str, request: pytest.FixtureRequest) -> None:
+    engine, _ = engine_for(request.getfixturevalue(fixture))
+    texts = [model_input(d) for d in DOCS] + [model_input(DOCS[0])]
+    with torch.inference_mode():
+        states, mask = engine._encode(texts, engine.spec.prefix)
+        padded = engine.tokenizer(
+            [engine.spec.prefix + t for t in texts],
+            padding=True,
+            truncation=True,
+            max_length=engine.max_input,
+            return_tensors="pt",
+        )
+        expected = engine.model.get_encoder()(**padded).last_hidden_state
+    assert torch.equal(mask, padded["attention_mask"])
+    real = mask.bool()
+    assert torch.allclose(states[real], expected[real], atol=1e-5, rtol=1e-4)
+    assert not states[~real].any()
+
+
+@pytest.mark.parametrize("fixture", ["tiny_t5", "tiny_bart"])
+@pytest.mark.parametrize("beams", [1, 2])
+def test_greedy_loop_writes_what_generate_writes(
+    fixture: str, beams: int, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from summarize import greedy
+
+    engine, opts = engine_for(request.getfixturevalue(fixture), num_beams=beams)
+    engine.spec.paragraph.update(no_repeat_ngram_size=3, min_new_tokens=4, max_new_tokens=20)
+    used = {"greedy": 0, "generate": 0}
+    real_greedy, real_generate = greedy.greedy, engine.model.generate
+
+    def counted(name, real):  # type: ignore[no-untyped-def]
+        def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+            used[name] += 1
+            return real(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(greedy, "greedy", counted("greedy", real_greedy))
+    monkeypatch.setattr(engine.model, "generate", counted("generate", real_generate))
+    fast = engine.summarize_batch(DOCS, opts)
+    # Greedy settings take the loop, beam search takes generate.
+    assert used == ({"greedy": 1, "generate": 0} if beams == 1 else {"greedy": 0, "generate": 1})
+    monkeypatch.setattr(greedy, "supports", lambda model, settings: False)
+    slow = engine.summarize_batch(DOCS, opts)
+    assert [(s.headline, s.paragraph) for s in fast] == [(s.headline, s.paragraph) for s in slow]
 
 
 @pytest.mark.parametrize(("policy", "decodes", "encodes"), [("from-paragraph", 1, 1), ("decode", 2, 2)])
@@ -75,21 +128,21 @@ def test_headline_policy_sets_the_decodes(
     monkeypatch.setattr(
         engine, "spec", dataclasses.replace(engine.spec, headline_policy=policy, headline_prefix="headline: ")
     )
-    counts = {"generate": 0, "encode": 0}
-    real_generate, real_encode = engine.model.generate, engine._encode
+    counts = {"decode": 0, "encode": 0}
+    real_decode, real_encode = engine._decode, engine._encode
 
-    def generate(*args, **kwargs):  # type: ignore[no-untyped-def]
-        counts["generate"] += 1
-        return real_generate(*args, **kwargs)
+    def decode(*args, **kwargs):  # type: ignore[no-untyped-def]
+        counts["decode"] += 1
+        return real_decode(*args, **kwargs)
 
     def encode(*args, **kwargs):  # type: ignore[no-untyped-def]
         counts["encode"] += 1
         return real_encode(*args, **kwargs)
 
-    monkeypatch.setattr(engine.model, "generate", generate)
+    monkeypatch.setattr(engine, "_decode", decode)
     monkeypatch.setattr(engine, "_encode", encode)
     summary = engine.summarize_batch(DOCS[:1], opts)[0]
-    assert (counts["generate"], counts["encode"]) == (decodes, encodes)
+    assert (counts["decode"], counts["encode"]) == (decodes, encodes)
     assert summary.headline and "\n" not in summary.headline and not summary.headline.endswith(".")
 
 
