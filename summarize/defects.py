@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from summarize.grammar import AUXILIARIES, has_verb, verb_forms, verb_positions
+from summarize.grammar import AUXILIARIES, has_verb, parts_of_speech, verb_forms, verb_positions
 from summarize.prepare import SENTENCE_END, STOPWORDS, normalize, prepare, split_sentences, strip_dateline, words
 from summarize.schema import Document, Prepared
 
@@ -41,6 +41,18 @@ FUNCTION_WORDS = frozenset(
     per like including and or but nor so yet if because although though unless despite unlike whereas besides
     beside near upon throughout beyond behind below above around along alongside following""".split()
 )
+# Adverbs that want what follows them: "rather | than", "even | more".
+OPEN_ADVERBS = frozenset("rather even very also too".split())
+# Words that open a noun phrase: after a verb, its object.
+DETERMINERS = frozenset(
+    "a an the this these those his her its their our my your some any no every each another more several".split()
+)
+# A determiner before these opens an adverbial of time, not an object: "fell | this week".
+TIME_WORDS = frozenset(
+    """week weekend month year day morning afternoon evening night season time quarter summer winter spring
+    autumn decade century""".split()
+)
+_BE = frozenset("is are was were be been being am".split())
 # A verb cut from these words after it lost part of itself: "to take | over".
 PARTICLES = frozenset("up out off down back away".split())
 REPORTING_VERBS = frozenset(
@@ -139,8 +151,9 @@ def bad_end(headline: str) -> str | None:
 
     Flags an ending on a function word, a bare number (a score such as
     "6-1", an age after "aged" and a year after a preposition are not
-    bare), a dash, a conjunction, a preposition, an auxiliary or
-    a verb of reporting in the active ("police said", not "to be told").
+    bare), a dash, a conjunction, a preposition, an auxiliary, an adverb
+    that wants more ("rather", "even") or a verb of reporting in the active
+    ("police said", "Parmalat has reported"; not "to be told").
 
     Example: "Gary Locke to be confirmed as Kilmarnock's manager - exactly eight"
     ends on the bare number "eight".
@@ -153,8 +166,10 @@ def bad_end(headline: str) -> str | None:
         return f"ends on {last!r}"
     word = _bare(last).lower()
     before = _bare(tokens[-2]).lower() if len(tokens) > 1 else ""
-    passive = before in AUXILIARIES  # "story to be told" is whole
-    if word in FUNCTION_WORDS or word in AUXILIARIES or (word in REPORTING_VERBS and not passive):
+    passive = before in _BE  # "story to be told" is whole; "has reported" is not
+    if word in FUNCTION_WORDS or word in AUXILIARIES or word in OPEN_ADVERBS:
+        return f"ends on {word!r}"
+    if word in REPORTING_VERBS and not passive:
         return f"ends on {word!r}"
     year = re.fullmatch(r"(?:19|20)\d\d", word) and before in FUNCTION_WORDS
     age = before in {"aged", "age"} or " ".join(tokens[-3:-1]).lower() == "age of"
@@ -163,7 +178,20 @@ def bad_end(headline: str) -> str | None:
     return None
 
 
-_BE = frozenset("is are was were be been being am".split())
+def _continuation(headline: str, source: Source) -> tuple[str, str] | None:
+    """The two words that follow the headline's last word in its source
+    sentence (the one it shares most words with), or None when the
+    sentence ends there or goes on with punctuation."""
+    tokens = headline.split()
+    if not tokens:
+        return None
+    last = _bare(tokens[-1])
+    head = words(headline)
+    best = max(source.sentences, key=lambda s: _overlap(head, words(s)), default="")
+    match = re.search(rf"(?<![\w'-]){re.escape(last)}(?![\w'-])\s*(\S+)?(?:\s+(\S+))?", best)
+    if not last or not match or not match.group(1) or not match.group(1)[0].isalnum():
+        return None
+    return match.group(1), match.group(2) or ""
 
 
 def dangling_verb(headline: str, source: Source) -> str | None:
@@ -171,9 +199,10 @@ def dangling_verb(headline: str, source: Source) -> str | None:
 
     Flags a headline whose last word is an active verb (see
     `summarize.grammar.verb_positions`; "was sold" is passive and whole)
-    when, in the source sentence, its object followed: a noun phrase, a
-    "that" clause, an infinitive or a particle ("to take | over"). An
-    adverbial that followed ("slipped on Monday") leaves the headline whole.
+    when, in the source sentence, its object followed: a noun phrase (with
+    or without a determiner), a "that" clause, an infinitive or a particle
+    ("to take | over"). An adverbial that followed ("slipped on Monday",
+    "fell this week") leaves the headline whole.
 
     Example: "Regulator is investigating" from "The regulator is
     investigating the firm's accounts."
@@ -181,19 +210,58 @@ def dangling_verb(headline: str, source: Source) -> str | None:
     tokens = headline.split()
     if not tokens or len(tokens) - 1 not in verb_positions(tokens):
         return None
-    last = _bare(tokens[-1])
-    head = words(headline)
-    best = max(source.sentences, key=lambda s: _overlap(head, words(s)), default="")
-    match = re.search(rf"(?<![\w'-]){re.escape(last)}(?![\w'-])\s*(\S+)?(?:\s+(\S+))?", best)
-    if not match or not match.group(1) or not match.group(1)[0].isalnum():
+    after = _continuation(headline, source)
+    if after is None:
         return None
-    following = _bare(match.group(1)).lower()
-    infinitive = following == "to" and "VB" in verb_forms(_bare(match.group(2) or ""))
+    last = _bare(tokens[-1])
+    following, then = _bare(after[0]).lower(), _bare(after[1]).lower()
+    infinitive = following == "to" and "VB" in verb_forms(then)
     passive = len(tokens) > 1 and _bare(tokens[-2]).lower() in _BE and "VBN" in verb_forms(last)
     if passive and not infinitive:
         return None  # "was sold" is whole; "is set | to rise" is not
-    if following in {"that", *PARTICLES} or infinitive or following not in FUNCTION_WORDS:
-        return f"ends on the verb {last!r}, cut from {match.group(1)!r}"
+    article = following in DETERMINERS and then not in TIME_WORDS
+    if following in {"that", *PARTICLES} or infinitive or article or following not in FUNCTION_WORDS:
+        return f"ends on the verb {last!r}, cut from {after[0]!r}"
+    return None
+
+
+def _participle(word: str) -> bool:
+    """A past participle: "driven", or a regular "-ed" form the lexicon files as a past tense only."""
+    forms = verb_forms(word)
+    return "VBN" in forms or (word.lower().endswith("ed") and "VBD" in forms)
+
+
+def cut_modifier(headline: str, source: Source) -> str | None:
+    """A headline must not end on a modifier whose head was cut.
+
+    Flags an adjective (never a verb form) when a noun followed it in the
+    source ("alerted directors to irregular | accounting"), a comparison cut
+    before its "than" ("lost more | than half"; "earn less" alone is whole), and a participle that
+    modifies a noun after the main verb when its agent followed ("to seize
+    land owned | by a British firm"). A headline's own passive is whole
+    without its agent ("Liverpool charged"), and so is "fell | by 5%".
+    """
+    tokens = headline.split()
+    after = _continuation(headline, source)
+    if not tokens or after is None:
+        return None
+    last = _bare(tokens[-1])
+    following, then = _bare(after[0]).lower(), _bare(after[1]).lower()
+    # "fell | by 5%" and "avoided an upset | by winning" are whole: an amount or a means, not an agent.
+    amount = then[:1].isdigit() or then in NUMBER_WORDS or then.endswith("ing")
+    if following == "than" and last.lower() in {"rather", "more", "less"}:
+        return f"ends on {last!r}, cut from its comparison {after[0]!r}"
+    verbs = verb_positions(tokens)
+    start = len(tokens) - 2
+    # A main verb before the participle (not an auxiliary of its own passive).
+    main = [v for v in verbs if _bare(tokens[v]).lower() not in AUXILIARIES]
+    modifier = any(_participle(_bare(tokens[i])) and any(v < i for v in main) for i in range(max(start, 0), len(tokens)))
+    if following == "by" and modifier and not amount:
+        return f"ends on {last!r}, cut from its agent {after[0]!r}"
+    tags = parts_of_speech(last)
+    adjective = last[:1].islower() and "ADJ" in tags and "VERB" not in tags
+    if adjective and following.isalpha() and following not in FUNCTION_WORDS and "NOUN" in parts_of_speech(following):
+        return f"ends on the adjective {last!r}, cut from {after[0]!r}"
     return None
 
 
@@ -349,7 +417,7 @@ def headline_defects(headline: str, source: Source, max_words: int = 12) -> list
       The defects found, in the order of HEADLINE_KINDS; empty if none.
     """
     found = [
-        ("bad_end", bad_end(headline) or dangling_verb(headline, source)),
+        ("bad_end", bad_end(headline) or dangling_verb(headline, source) or cut_modifier(headline, source)),
         ("unbalanced", unbalanced(headline)),
         ("pronoun_start", pronoun_start(headline)),
         ("foreign_word", ", ".join(foreign_words(headline, source)) or None),

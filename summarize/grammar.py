@@ -62,6 +62,14 @@ def also_noun_or_adjective(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def parts_of_speech(word: str) -> frozenset[str]:
+    """The universal POS tags the lexicon knows for a word: "irregular" -> {"ADJ", "NOUN"}."""
+    from lemminflect import getAllLemmas
+
+    return frozenset(getAllLemmas(word.lower()))
+
+
+@lru_cache(maxsize=65536)
 def plural_noun(word: str) -> bool:
     """True when the lexicon knows the word as a plural noun: "sales", not "Swiss"."""
     from lemminflect import getAllLemmas

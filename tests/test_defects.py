@@ -9,6 +9,8 @@ from summarize.defects import (
     Source,
     bad_end,
     boilerplate,
+    cut_modifier,
+    dangling_verb,
     broken_grammar,
     foreign_words,
     headline_defects,
@@ -47,6 +49,37 @@ SOURCE = Source.of(
 )
 def test_bad_end(headline: str, flagged: bool) -> None:
     assert (bad_end(headline) is not None) == flagged
+
+
+CUTS = Source.of(
+    "The ferry company has reported a loss of 4m for the year. "
+    "Islanders said they will buy land owned by a mainland trust. "
+    "The council warned residents about irregular sailings this winter. "
+    "Ticket sales fell this week, and fares rose faster than expected. "
+    "Ferry shares have lost more than half their value. "
+    "The sailing was cancelled by the harbour master. "
+    "The crew avoided an upset by docking early, and revenue fell by 5% in March."
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "flagged"),
+    [
+        ("Ferry company has reported", True),  # active, its object cut ("a loss")
+        ("Islanders to buy land owned", True),  # the agent of a modifier cut
+        ("Council warned residents about irregular", True),  # an adjective without its noun
+        ("Ferry shares have lost more", True),  # "more | than half"
+        ("Ferry company has reported loss of 4m", False),
+        ("Ticket sales fell", False),  # "this week" is an adverbial, not an object
+        ("Fares rose faster", False),  # a comparison may stand without "than"
+        ("Sailing cancelled", False),  # a headline's own passive needs no agent
+        ("Crew avoided an upset", False),  # "by docking" is a means
+        ("Revenue fell", False),
+    ],
+)
+def test_cut_objects_and_modifiers(headline: str, flagged: bool) -> None:
+    found = bad_end(headline) or dangling_verb(headline, CUTS) or cut_modifier(headline, CUTS)
+    assert (found is not None) == flagged, found
 
 
 @pytest.mark.parametrize(
