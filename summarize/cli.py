@@ -78,7 +78,9 @@ def with_settings(*, call: bool = True) -> Callable[[Callable[..., Any]], Callab
         @functools.wraps(func)
         def wrapper(**kwargs: Any) -> Any:
             try:
-                settings = {"config": EngineConfig(**{p.name: kwargs.pop(p.name) for p in ENGINE_PARAMS})}
+                settings: dict[str, EngineConfig | CallSettings] = {
+                    "config": EngineConfig(**{p.name: kwargs.pop(p.name) for p in ENGINE_PARAMS})
+                }
                 if call:
                     settings["call"] = CallSettings(**{p.name: kwargs.pop(p.name) for p in CALL_PARAMS})
             except UsageError as err:

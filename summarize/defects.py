@@ -255,7 +255,9 @@ def cut_modifier(headline: str, source: Source) -> str | None:
     start = len(tokens) - 2
     # A main verb before the participle (not an auxiliary of its own passive).
     main = [v for v in verbs if _bare(tokens[v]).lower() not in AUXILIARIES]
-    modifier = any(_participle(_bare(tokens[i])) and any(v < i for v in main) for i in range(max(start, 0), len(tokens)))
+    modifier = any(
+        _participle(_bare(tokens[i])) and any(v < i for v in main) for i in range(max(start, 0), len(tokens))
+    )
     if following == "by" and modifier and not amount:
         return f"ends on {last!r}, cut from its agent {after[0]!r}"
     tags = parts_of_speech(last)

@@ -162,7 +162,7 @@ def greedy(model: Any, states: torch.Tensor, mask: torch.Tensor | None, settings
             **{cache_name: cache},
         )
         cache = outputs[cache_name]
-        scores = processors(sequences, outputs.logits[:, -1, :].float())
+        scores = processors(sequences, outputs.logits[:, -1, :].float())  # type: ignore[arg-type]
         tokens = torch.where(unfinished, scores.argmax(dim=-1), pad)
         sequences = torch.cat([sequences, tokens[:, None]], dim=1)
         if eos:

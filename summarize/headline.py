@@ -395,9 +395,7 @@ def _salience(headline: str, weights: Mapping[str, float]) -> float:
     return sum(weights.get(stem(w), 0.0) for w in tokens if w.lower() not in STOPWORDS) / (len(tokens) + 1)
 
 
-def compress(
-    sentence: str, max_words: int, weights: Mapping[str, float] | None = None, language: str = "en"
-) -> str:
+def compress(sentence: str, max_words: int, weights: Mapping[str, float] | None = None, language: str = "en") -> str:
     """Rewrites a news sentence as a headline of at most `max_words` words.
 
     Args:

@@ -616,7 +616,7 @@ class TextWriter(_StreamWriter):
 
 
 def _source(summary: Summary) -> str:
-    """"textrank", "abstractive (t5-small)", or for a mixed record
+    """ "textrank", "abstractive (t5-small)", or for a mixed record
     "mixed: headline textrank, paragraph abstractive (t5-small)"."""
     model = f" ({summary.model})" if summary.model else ""
     if summary.method != "mixed":

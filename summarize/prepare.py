@@ -299,12 +299,8 @@ _WIDE_STOP = re.compile(f"[{_WIDE_STOPS}]")
 # Every mark that ends a sentence, in any script the splitter knows, and a
 # sentence's end: such a mark, then any closing quotes or brackets. Thai and
 # Lao have no mark: their sentences end on a letter.
-SENTENCE_END = re.compile(
-    rf"(?:[{_STOPS}{_WIDE_STOPS}]['\")\]\u300d\u300f\u3011\u300b\uff09]*|[\u0e00-\u0eff])$"
-)
-_WIDE_BOUNDARY = re.compile(
-    rf"(\.\.\.|[{_STOPS}]+|[{_WIDE_STOPS}]+)([\"')\]\u300d\u300f\u3011\u300b\uff09]*)(\s*)"
-)
+SENTENCE_END = re.compile(rf"(?:[{_STOPS}{_WIDE_STOPS}]['\")\]\u300d\u300f\u3011\u300b\uff09]*|[\u0e00-\u0eff])$")
+_WIDE_BOUNDARY = re.compile(rf"(\.\.\.|[{_STOPS}]+|[{_WIDE_STOPS}]+)([\"')\]\u300d\u300f\u3011\u300b\uff09]*)(\s*)")
 _NEXT_WORD = re.compile(r"[\"'(\[]*([^\s\"'(\[]*)")
 
 
@@ -553,7 +549,6 @@ def _foreign_terms(sentence: str, language: str) -> list[str]:
         elif word not in stop:
             terms.append(word)
     return terms
-
 
 
 # A document is prepared up to this many sentences; engines read at most a few

@@ -151,25 +151,36 @@ in 1998.
     ("text", "expected"),
     [
         # A wrapped paragraph is one block; a hyphenated word broken at the end of a line is whole again.
-        (WRAPPED, "Storm hits the coast\n\nThe storm reached the northern coast on Tuesday night, closing schools and "
-         "cutting power to thousands of well-known seaside towns. Officials said the damage was worse than in 1998."),
+        (
+            WRAPPED,
+            "Storm hits the coast\n\nThe storm reached the northern coast on Tuesday night, closing schools and "
+            "cutting power to thousands of well-known seaside towns. Officials said the damage was worse than in 1998.",
+        ),
         # CRLF and lone CR are line ends, not paragraph breaks.
         ("One line\r\nwrapped here.\r\n\r\nNext paragraph.", "One line wrapped here.\n\nNext paragraph."),
         ("Old Mac line\rwrapped.", "Old Mac line wrapped."),
         # A title on its own line, with no blank line after it.
-        ("Storm hits the coast\nThe storm reached the northern coast on Tuesday night.",
-         "Storm hits the coast\nThe storm reached the northern coast on Tuesday night."),
+        (
+            "Storm hits the coast\nThe storm reached the northern coast on Tuesday night.",
+            "Storm hits the coast\nThe storm reached the northern coast on Tuesday night.",
+        ),
         # List items are blocks, their bullets dropped; an indented line starts a block.
-        ("He announced:\n- lower taxes for families\n* a new hospital\n\n    First paragraph\nwraps.\n    Second.",
-         "He announced:\nlower taxes for families\na new hospital\n\nFirst paragraph wraps.\nSecond."),
+        (
+            "He announced:\n- lower taxes for families\n* a new hospital\n\n    First paragraph\nwraps.\n    Second.",
+            "He announced:\nlower taxes for families\na new hospital\n\nFirst paragraph wraps.\nSecond.",
+        ),
         # One paragraph per line (not wrapped): each line stays a block.
-        ("The first paragraph is long and ends here.\nThe second one is short.\nA third.",
-         "The first paragraph is long and ends here.\nThe second one is short.\nA third."),
+        (
+            "The first paragraph is long and ends here.\nThe second one is short.\nA third.",
+            "The first paragraph is long and ends here.\nThe second one is short.\nA third.",
+        ),
         # Chinese lines join without a space.
         ("河西市第一条地铁线路\n于周六正式开通运营。", "河西市第一条地铁线路于周六正式开通运营。"),
         # ...but a line that ends a sentence ends its paragraph, when lines are not full.
-        ("市议会周二通过了新的学校预算方案。\n反对者说道路会受影响。\n计划七月开始。",
-         "市议会周二通过了新的学校预算方案。\n反对者说道路会受影响。\n计划七月开始。"),
+        (
+            "市议会周二通过了新的学校预算方案。\n反对者说道路会受影响。\n计划七月开始。",
+            "市议会周二通过了新的学校预算方案。\n反对者说道路会受影响。\n计划七月开始。",
+        ),
     ],
 )
 def test_line_structure(text: str, expected: str) -> None:
@@ -203,15 +214,23 @@ def test_word_longer_than_the_line_is_mended() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("市议会周二通过了预算。学校经费增加百分之四！你同意吗？是的。",
-         ["市议会周二通过了预算。", "学校经费增加百分之四！", "你同意吗？", "是的。"]),
+        (
+            "市议会周二通过了预算。学校经费增加百分之四！你同意吗？是的。",
+            ["市议会周二通过了预算。", "学校经费增加百分之四！", "你同意吗？", "是的。"],
+        ),
         ("他说：“我们赢了。”然后离开了。", ['他说："我们赢了。"', "然后离开了。"]),
-        ("नगर परिषद ने बजट मंजूर किया। स्कूलों का खर्च बढ़ेगा। क्या यह सही है?",
-         ["नगर परिषद ने बजट मंजूर किया।", "स्कूलों का खर्च बढ़ेगा।", "क्या यह सही है?"]),
-        ("هل تكفي هذه المحطة؟ يقول المسؤولون إنها تكفي. وأضافوا ذلك.",
-         ["هل تكفي هذه المحطة؟", "يقول المسؤولون إنها تكفي.", "وأضافوا ذلك."]),
-        ("Совет утвердил бюджет. В 2024 г. в Москве открыли мост. В. В. Иванов согласен.",
-         ["Совет утвердил бюджет.", "В 2024 г. в Москве открыли мост.", "В. В. Иванов согласен."]),
+        (
+            "नगर परिषद ने बजट मंजूर किया। स्कूलों का खर्च बढ़ेगा। क्या यह सही है?",
+            ["नगर परिषद ने बजट मंजूर किया।", "स्कूलों का खर्च बढ़ेगा।", "क्या यह सही है?"],
+        ),
+        (
+            "هل تكفي هذه المحطة؟ يقول المسؤولون إنها تكفي. وأضافوا ذلك.",
+            ["هل تكفي هذه المحطة؟", "يقول المسؤولون إنها تكفي.", "وأضافوا ذلك."],
+        ),
+        (
+            "Совет утвердил бюджет. В 2024 г. в Москве открыли мост. В. В. Иванов согласен.",
+            ["Совет утвердил бюджет.", "В 2024 г. в Москве открыли мост.", "В. В. Иванов согласен."],
+        ),
     ],
 )
 def test_sentence_ends_of_other_scripts(text: str, expected: list[str]) -> None:
