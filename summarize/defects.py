@@ -183,15 +183,27 @@ def _continuation(headline: str, source: Source) -> tuple[str, str] | None:
     sentence (the one it shares most words with), or None when the
     sentence ends there or goes on with punctuation."""
     tokens = headline.split()
-    if not tokens:
+    last = _bare(tokens[-1]) if tokens else ""
+    if not last:
         return None
-    last = _bare(tokens[-1])
     head = words(headline)
-    best = max(source.sentences, key=lambda s: _overlap(head, words(s)), default="")
-    match = re.search(rf"(?<![\w'-]){re.escape(last)}(?![\w'-])\s*(\S+)?(?:\s+(\S+))?", best)
-    if not last or not match or not match.group(1) or not match.group(1)[0].isalnum():
-        return None
-    return match.group(1), match.group(2) or ""
+    best = max(source.sentences, key=lambda s: _overlap(head, words(s)), default="").split()
+    # A plain scan, not a regex: this runs for every headline candidate, and
+    # a pattern per word would thrash the re module's cache.
+    for i, token in enumerate(best):
+        start = token.find(last)
+        while start != -1:
+            end = start + len(last)
+            if not _word_char(token[start - 1 : start]) and not _word_char(token[end : end + 1]):
+                if end < len(token) or i + 1 == len(best) or not best[i + 1][0].isalnum():
+                    return None  # the sentence goes on with punctuation, or ends
+                return best[i + 1], best[i + 2] if i + 2 < len(best) else ""
+            start = token.find(last, start + 1)
+    return None
+
+
+def _word_char(char: str) -> bool:
+    return bool(char) and (char.isalnum() or char in "_'-")
 
 
 def dangling_verb(headline: str, source: Source) -> str | None:
