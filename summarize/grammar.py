@@ -33,6 +33,11 @@ _CLAUSE_OPENERS = frozenset(
     "and but or nor that which who whom whose while because as when if after before since".split()
 )
 _PLURAL_PRONOUNS = frozenset("they we you i".split())
+# A subject pronoun straight after a noun, with no verb and no clause opener
+# or preposition before it, opens a relative clause without "that": "the
+# hairstyle she models".
+_SUBJECT_PRONOUNS = frozenset("he she they we i you".split())
+_PREPOSITIONS = frozenset("of in on at for with from by into over about against between through during under".split())
 _EDGE = re.compile(r"^[^\w']+|[^\w']+$")
 
 
@@ -110,8 +115,9 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
     determiner or preposition, in a clause with no verb yet, and in the
     number that word asks for ("shares rise", "firm plans", but "the plans",
     "backed plans", "US jobs", "black cat"). A verb
-    right after "who" or "which" belongs to a relative clause and does not
-    count, nor does a capitalised word past the first (a name).
+    right after "who" or "which", or after a subject pronoun that follows a
+    noun ("the hairstyle she models"), belongs to a relative clause and does
+    not count, nor does a capitalised word past the first (a name).
 
     Example: "Black cat who fell sick" -> [] ; "Shares rise on bid talk" -> [1].
     """
@@ -119,11 +125,17 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
     prev = ""
     clause_start = 0
     relative_verb = -2
+    opened = False  # a clause opener or preposition so far: a pronoun may start the main clause
     for i, token in enumerate(tokens):
         word = _bare(token)
         lower = word.lower()
         if not word:
             continue
+        zero_relative = prev and not found and not opened and prev not in _NOUN_CONTEXT and not verb_forms(prev)
+        if lower in _SUBJECT_PRONOUNS and zero_relative:
+            prev = "who"  # its verb is the relative clause's
+            continue
+        opened = opened or lower in _CLAUSE_OPENERS or lower in _PREPOSITIONS
         if lower in _CLAUSE_OPENERS or i and tokens[i - 1].endswith((",", ";", ":")):
             clause_start = i
         if i > 0 and word[:1].isupper() and lower not in AUXILIARIES:

@@ -132,6 +132,11 @@ def test_verb_positions() -> None:
     assert verb_positions("Shares rise on bid talk".split()) == [1]
     assert verb_positions("Board to confirm Reyes".split()) == [2]
     assert verb_positions("Grey seal who fell ill".split()) == []
+    # A relative clause without "that": its verb is not the headline's.
+    assert verb_positions("The short hairstyle she models".split()) == []
+    assert verb_positions("Hairstyle she models inspired by rower".split()) == [3]
+    assert verb_positions("After the storm they fled".split()) == [4]
+    assert verb_positions("Police say they found body".split()) == [3]
     assert not has_verb("Series of images capturing the harbour")
     assert has_verb("Harbour board sacked its chair")
 
