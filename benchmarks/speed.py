@@ -146,7 +146,7 @@ def _ours(work: Workload, texts: list[str], backend: str, batch_size: int, quant
         seconds = time.perf_counter() - start
     # Random weights may decode nothing printable: such a record is still the
     # model's work, and counted; any other error or another engine's part is not.
-    empty = f"{type(EMPTY_OUTPUT).__name__}: {EMPTY_OUTPUT}"
+    empty = str(EMPTY_OUTPUT)
     failed = [
         s.error or str(s.sources)
         for s in summaries

@@ -490,6 +490,9 @@ def serve_command(
         reason = os.strerror(err.errno) if err.errno else str(err)
         typer.echo(f"summarize: error: cannot listen on {host}:{port}: {reason}", err=True)
         raise typer.Exit(3) from None
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    typer.echo(f"summarize: listening on http://{shown}:{bound_port} (API docs at /docs)", err=True)
     http_server.run(create_app(config, settings), sock, settings)
 
 

@@ -11,6 +11,7 @@ import codecs
 import json
 import os
 import re
+import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -396,6 +397,14 @@ def _walk(root: Path) -> Iterator[Path | Problem]:
     yield from _unreadable(errors)
 
 
+def _regular(path: Path) -> bool:
+    """Whether `path` is a regular file (a link to one counts); a broken link is left to the reader to report."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True
+
+
 def _unreadable(errors: list[OSError]) -> Iterator[Problem]:
     while errors:
         err = errors.pop(0)
@@ -481,6 +490,9 @@ def read_sources(
             for child in _walk(path):
                 if isinstance(child, Problem):
                     yield child
+                elif not _regular(child):
+                    # A pipe or device met in a directory would block the run: only named ones are read.
+                    yield Problem(str(child), "skipped: not a regular file (a pipe, socket or device)", failure=False)
                 elif not _takes(child, input_format):
                     yield Problem(str(child), f"skipped: not a {input_format} input file", failure=False)
                 elif input_format == "jsonl":

@@ -640,3 +640,20 @@ def prepare(doc: Document) -> Prepared:
     script = detect_script(full)
     language = detect_language(full, script)
     return Prepared(doc.id, full, title, dateline, blocks, sentences, language, script, notes)
+
+
+def unusable(doc: Document, prepared: Prepared) -> str | None:
+    """Why a prepared document cannot be summarised, or None when it can.
+
+    Returns:
+      "empty text" for nothing but whitespace, "no text to summarise" when
+      preparing left no sentence (a page of navigation only, say), and "no
+      words to summarise" for text with no letter or digit ("!!! ???").
+    """
+    if not doc.text.strip():
+        return "empty text"
+    if not prepared.sentences:
+        return "no text to summarise"
+    if not any(ch.isalnum() for sentence in prepared.sentences for ch in sentence.text):
+        return "no words to summarise"
+    return None

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from summarize.prepare import prepare
+from summarize.prepare import prepare, unusable
 from summarize.schema import (
     DEFAULT_CHAT_MODEL,
     DEFAULT_MODEL,
@@ -124,24 +124,25 @@ class Summarizer:
     def run_batch(self, docs: Sequence[Document], call: CallSettings) -> list[Summary]:
         """Summarises one batch of documents, one Summary each, in order."""
         if self.engine is self.textrank and self.textrank.parallel(len(docs)):
-            return self.textrank.summarize_documents(docs, call)
+            return [bounded(s, call) for s in self.textrank.summarize_documents(docs, call)]
         results: dict[int, Summary] = {}
         todo: list[Prepared] = []
         positions: list[int] = []
         for i, doc in enumerate(docs):
             prepared = prepare(doc)
-            if prepared.sentences:
+            reason = unusable(doc, prepared)
+            if reason:
+                results[i] = failed(doc.id, reason, doc.notes)
+            else:
                 todo.append(prepared)
                 positions.append(i)
-            else:
-                results[i] = failed(doc.id, "empty text" if not doc.text.strip() else "no text to summarise", doc.notes)
         for i, source, summary in zip(positions, todo, self._summarize(self.engine, todo, call), strict=True):
             if self.fallback_note:
                 summary.notes.insert(0, self.fallback_note)
             if summary.ok and summary.method != self.textrank.name:
                 summary = self._guard(source, summary, call)
             results[i] = summary
-        return [results[i] for i in range(len(docs))]
+        return [bounded(results[i], call) for i in range(len(docs))]
 
     def _summarize(self, engine: Engine, docs: Sequence[Prepared], call: CallSettings) -> list[Summary]:
         """Runs `engine` on `docs`, halving the batch on failure."""
@@ -164,7 +165,10 @@ class Summarizer:
         ]
 
     def _recover(self, engine: Engine, doc: Prepared, err: Exception, call: CallSettings) -> Summary:
-        reason = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+        if err is EMPTY_OUTPUT:
+            reason = str(err)  # our own finding, not an exception to name
+        else:
+            reason = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
         if engine is not self.textrank and self.config.method == "auto":
             summary = self._summarize(self.textrank, [doc], call)[0]
             summary.notes.append(f"{engine.name} failed ({reason}); fell back to textrank")
@@ -215,6 +219,31 @@ def load_engine(spec: ModelSpec, directory: Path, config: EngineConfig) -> Engin
     from summarize import seq2seq
 
     return seq2seq.load_engine(spec, directory, config)
+
+
+# Characters a part may take per word it is allowed: far above any real
+# word, so only text with no usable word breaks (a 100,000-letter "word") is cut.
+CHARS_PER_WORD = 25
+
+
+def bounded(summary: Summary, call: CallSettings) -> Summary:
+    """`summary` with each part cut to a size its word limit allows, with a note.
+
+    Engines count words; a text with no breaks in it (a hash, a base64 blob)
+    would otherwise come back whole as a one-"word" headline.
+    """
+    limits = {
+        "headline": CHARS_PER_WORD * call.headline_words,
+        "paragraph": CHARS_PER_WORD * max(call.paragraph_words, 40 * (call.sentences or 0)),
+    }
+    for part, limit in limits.items():
+        text = getattr(summary, part)
+        if len(text) > limit:
+            cut = text[:limit]
+            space = cut.rfind(" ")
+            setattr(summary, part, (cut[:space] if space > limit // 2 else cut).rstrip() + " ...")
+            summary.notes.append(f"{part} cut to {limit} characters: the text has no word breaks")
+    return summary
 
 
 def failed(id: str, reason: str, notes: Iterable[str] = ()) -> Summary:

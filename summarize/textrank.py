@@ -36,7 +36,7 @@ from summarize.defects import (
 from summarize.grammar import has_verb
 from summarize.headline import choose_headline, clean_headline
 from summarize.language import cut_words, is_dense, word_count
-from summarize.prepare import content_terms, prepare
+from summarize.prepare import content_terms, prepare, unusable
 from summarize.schema import CallSettings, Document, Prepared, Summary
 
 log = logging.getLogger(__name__)
@@ -287,8 +287,9 @@ def _summarize_document(doc: Document, call: CallSettings) -> Summary:
     from summarize.summarizer import failed
 
     prepared = prepare(doc)
-    if not prepared.sentences:
-        return failed(doc.id, "empty text" if not doc.text.strip() else "no text to summarise", doc.notes)
+    reason = unusable(doc, prepared)
+    if reason:
+        return failed(doc.id, reason, doc.notes)
     try:
         return TextRankEngine().summarize_one(prepared, call)
     except Exception as err:  # noqa: BLE001 - one document's failure stays in its record

@@ -246,3 +246,32 @@ def test_serve_port_out_of_range_and_in_use() -> None:
         port = taken.getsockname()[1]
         result = runner.invoke(cli.tools, ["serve", "--method", "textrank", "--port", str(port)])
     assert result.exit_code == 3 and result.stderr.strip().endswith(f"127.0.0.1:{port}: Address already in use")
+
+
+# --- inputs found by the audit of a clean clone ---------------------------------
+
+
+def test_a_pipe_in_a_directory_is_skipped_not_waited_on(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(ARTICLE)
+    os.mkfifo(tmp_path / "pipe.txt")  # opening it would block until a writer came
+    code, out, err = run(str(tmp_path), "-f", "jsonl")
+    assert code == 0 and [r["id"] for r in records(out)] == [str(tmp_path / "good.txt")]
+    assert "pipe.txt: skipped: not a regular file" in err
+
+
+@pytest.mark.parametrize("text", ["!!! ??? ...", "...", "— • —"])
+def test_text_with_no_words_is_one_clear_failure(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "marks.txt"
+    path.write_text(text)
+    code, out, err = run(str(path))
+    assert code == 1 and out == "" and err.strip() == f"summarize: {path}: no words to summarise"
+
+
+def test_a_text_with_no_word_breaks_gives_parts_of_bounded_size(tmp_path: Path) -> None:
+    path = tmp_path / "blob.txt"
+    path.write_text("a" * 100_000)
+    code, out, _ = run(str(path), "-f", "jsonl", "--headline-words", "10", "--paragraph-words", "40")
+    (record,) = records(out)
+    assert code == 0
+    assert len(str(record["headline"])) <= 25 * 10 + 4 and len(str(record["paragraph"])) <= 25 * 40 + 4
+    assert any("no word breaks" in str(n) for n in record["notes"])  # type: ignore[union-attr]

@@ -122,7 +122,7 @@ def test_docs_page_needs_nothing_from_the_network(server: Server) -> None:
         (json.dumps({"text": ARTICLE, "options": {"headline_words": True}}).encode(), 422, "headline-words"),
         (json.dumps({"text": ARTICLE, "options": {"num_beams": 2000}}).encode(), 422, "num-beams"),
         (json.dumps({"text": ARTICLE, "options": {"method": "abstractive"}}).encode(), 422, "not settable"),
-        (json.dumps({"text": "..."}).encode(), 422, "no headline or paragraph"),
+        (json.dumps({"text": "..."}).encode(), 422, "no words to summarise"),
         (json.dumps({"documents": [{"text": ARTICLE}] * 65}).encode(), 413, "at most 64"),
         (json.dumps({"documents": [{"text": "a"}] * 100_000}).encode(), 413, "at most 64"),
         (b"x" * 3_000_000, 413, "limit"),  # Content-Length over the limit: read (bounded), then answered
