@@ -117,6 +117,7 @@ def measure_abstractive(run: Run) -> dict[str, Any]:
         work = speed.Workload(inputs, model_dir, registry, lengths, args.threads)
         anchors = speed.abstractive_rows(work, args.articles, args.batch_size, args.backends, run.run_row)
         scaling = speed.scaling_rows(work, args.scaling, args.backends, run.run_row)
+        long_input = speed.long_input_rows(work, texts[: args.long_articles], args.batch_size, run.run_row)
     workload = {
         "data": source,
         "shape": args.shape,
@@ -127,7 +128,7 @@ def measure_abstractive(run: Run) -> dict[str, Any]:
         "threads": args.threads,
         "headline_policy": policy,
     }
-    return {"abstractive": anchors, "scaling": scaling, "workload": workload}
+    return {"abstractive": anchors, "scaling": scaling, "long_input": long_input, "workload": workload}
 
 
 def measure_scaleout(run: Run) -> dict[str, Any]:
@@ -198,6 +199,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rows", type=int, help="at most this many rows of each set (smoke runs)")
     parser.add_argument("--articles", type=int, help="articles in the abstractive rows (default 32; 64 with --full)")
     parser.add_argument("--batch-size", type=int, default=16, help="batch of ours and of the batched recipe")
+    parser.add_argument(
+        "--long-articles", type=int, default=16, help="whole articles in the long_input truncate/chunk rows"
+    )
     parser.add_argument("--scaling", type=_sizes, default=[1, 4, 16, 64], help="batch sizes of the scaling table")
     parser.add_argument("--backends", type=lambda s: s.split(","), default=["transformers"])
     parser.add_argument("--shape", choices=sorted(SHAPES), default="t5-small", help="the random model's shape")

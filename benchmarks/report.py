@@ -277,6 +277,29 @@ def scaling_section(results: Results) -> Lines:
     return [f"## Scaling with batch size ({rows[0]['articles']} articles, fp32)", "", *table(header, out)]
 
 
+def long_input_section(results: Results) -> Lines:
+    """Ours on whole articles: long_input truncate against chunk (issue #12).
+
+    Rows (key `long_input`): long_input, articles, threads, articles_per_s, peak_rss_mb.
+    """
+    rows = results.get("long_input")
+    if not rows:
+        return []
+    speeds = {r["long_input"]: r["articles_per_s"] for r in rows}
+    out = [[r["long_input"], r["articles_per_s"], _cell(r["peak_rss_mb"], ".0f")] for r in rows]
+    lines = [
+        f"## Long articles ({rows[0]['articles']} whole articles, not cut to the input limit, fp32)",
+        "",
+        "`truncate` summarises each article's first 512 tokens, with a note saying how much was left out; "
+        "`chunk` summarises every chunk, then the chunk summaries.",
+        "",
+        *table(["long_input", "articles/s", "peak RSS MB"], out),
+    ]
+    if {"truncate", "chunk"} <= set(speeds) and speeds["chunk"]:
+        lines += ["", f"truncate is {speeds['truncate'] / speeds['chunk']:.1f}x faster than chunk on these articles."]
+    return lines
+
+
 def scaleout_section(results: Results) -> Lines:
     """Scale-out (issue #14): one process, local workers and Ray actors, per engine.
 
@@ -316,6 +339,7 @@ SECTIONS: list[Callable[[Results], Lines]] = [
     extractive_section,
     abstractive_section,
     scaling_section,
+    long_input_section,
     scaleout_section,
 ]
 

@@ -120,7 +120,9 @@ def _recipe(work: Workload, texts: list[str], batch_size: int | None, quantize: 
         return speed_row(len(texts), time.perf_counter() - start)
 
 
-def _ours(work: Workload, texts: list[str], backend: str, batch_size: int, quantize: str) -> Row:
+def _ours(
+    work: Workload, texts: list[str], backend: str, batch_size: int, quantize: str, long_input: str = "auto"
+) -> Row:
     """Our abstractive engine through the public API, as a user runs it."""
     with _torch_threads(work.threads), use_registry(work.registry):
         from summarize.schema import CallSettings, EngineConfig
@@ -139,7 +141,7 @@ def _ours(work: Workload, texts: list[str], backend: str, batch_size: int, quant
         # The guard runs as usual but only notes what it flags: every output
         # timed is the model's (random weights get flagged, and a replacement
         # would hide a model that wrote nothing).
-        call = CallSettings(on_flag="note")
+        call = CallSettings(on_flag="note", long_input=long_input)
         list(summarizer.summarize_many(texts[:1], call))  # warm-up
         start = time.perf_counter()
         summaries = list(summarizer.summarize_many(texts, call))
@@ -238,6 +240,25 @@ def scaling_rows(work: Workload, batch_sizes: Sequence[int], backends: Sequence[
                 f"RSS {row['peak_rss_mb']:.0f} MB",
                 flush=True,
             )
+    return rows
+
+
+def long_input_rows(work: Workload, full_texts: list[str], batch_size: int, run_row: RunRow) -> list[Row]:
+    """Ours on whole articles (not cut to the input limit), with long_input truncate and chunk.
+
+    Args:
+      work: the abstractive workload (its model, lengths and threads).
+      full_texts: the articles as written.
+      batch_size: ours' batch size.
+      run_row: how each row is run.
+    """
+    rows: list[Row] = []
+    for policy in ("truncate", "chunk"):
+        row = run_row(_ours, work, full_texts, "transformers", batch_size, "none", policy)
+        rows.append({"long_input": policy, "articles": len(full_texts), "threads": work.threads, **row})
+        print(
+            f"  long_input={policy:9} {row['articles_per_s']:7.2f} art/s  RSS {row['peak_rss_mb']:.0f} MB", flush=True
+        )
     return rows
 
 

@@ -42,7 +42,20 @@ STORM = (
 )
 # (article, reference): the second reference names a place the article never does.
 ROWS = [(ARTICLE, "Council approves budget that raises school spending"), (STORM, "Storm floods homes in Wales")]
-SMOKE = ["--rows", "2", "--articles", "2", "--batch-size", "2", "--scaling", "1,2", "--shape", "tiny-t5"]
+SMOKE = [
+    "--rows",
+    "2",
+    "--articles",
+    "2",
+    "--batch-size",
+    "2",
+    "--scaling",
+    "1,2",
+    "--long-articles",
+    "2",
+    "--shape",
+    "tiny-t5",
+]
 SMOKE += ["--headline-tokens", "4", "--paragraph-tokens", "8", "--threads", "1", "--workers", "2", "--in-process"]
 SMOKE += ["--no-scaleout"]  # its rows are tested on the Ray instance of test_distributed.py
 SMOKE += ["--no-chat"]  # real weights, minutes: test_chat_bench_runs_on_one_article_per_set
@@ -156,7 +169,7 @@ def test_report_shows_each_measured_section_and_names_anchors(smoke: tuple[dict[
     _, text, out = smoke
     for heading in ("## Quality", "## Defects", "## Invariance", "## Faithfulness guard", "## Speed: extractive"):
         assert heading in text
-    assert "## Speed: abstractive" in text and "## Scaling with batch size" in text
+    assert "## Speed: abstractive" in text and "## Scaling with batch size" in text and "## Long articles" in text
     assert "x transformers recipe, batch 2, int8 |" in text
     assert "## Defects" in text
     assert "## Chat" not in text and "## Scale-out" not in text  # not measured yet
@@ -295,3 +308,13 @@ def test_chat_bench_runs_on_one_article_per_set(tmp_path: Path) -> None:
     assert all(r["articles"] == 1 for r in chat["quality"])
     assert chat["speed"][0]["system"].startswith(CHAT_MODEL) and chat["batching"]["articles"] == 2
     assert "## Chat" in "\n".join(report.chat_section({"chat": chat}))
+
+
+def test_long_input_section_compares_truncate_with_chunk() -> None:
+    rows = [
+        {"long_input": "truncate", "articles": 4, "threads": 2, "articles_per_s": 2.0, "peak_rss_mb": 900.0},
+        {"long_input": "chunk", "articles": 4, "threads": 2, "articles_per_s": 0.5, "peak_rss_mb": 950.0},
+    ]
+    text = "\n".join(report.long_input_section({"long_input": rows}))
+    assert "## Long articles (4 whole articles" in text and "| chunk | 0.50 | 950 |" in text
+    assert "truncate is 4.0x faster than chunk" in text
