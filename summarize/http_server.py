@@ -48,6 +48,11 @@ class TimedH11Protocol(H11Protocol):
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
+        # A response goes out as head then body: with Nagle's algorithm on, the
+        # body waits for the client's delayed ACK (about 40 ms a request).
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._arm()
 
     def on_response_complete(self) -> None:
