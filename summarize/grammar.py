@@ -58,12 +58,6 @@ def verb_forms(word: str) -> frozenset[str]:
     return frozenset(tags)
 
 
-@lru_cache(maxsize=65536)
-def also_noun_or_adjective(word: str) -> bool:
-    """True when the lexicon also knows the word as a noun or adjective."""
-    from lemminflect import getAllLemmas
-
-    return bool({"NOUN", "ADJ", "PROPN"} & set(getAllLemmas(word.lower())))
 
 
 @lru_cache(maxsize=65536)
@@ -72,6 +66,11 @@ def parts_of_speech(word: str) -> frozenset[str]:
     from lemminflect import getAllLemmas
 
     return frozenset(getAllLemmas(word.lower()))
+
+
+def also_noun_or_adjective(word: str) -> bool:
+    """True when the lexicon also knows the word as a noun or adjective."""
+    return bool({"NOUN", "ADJ", "PROPN"} & parts_of_speech(word))
 
 
 @lru_cache(maxsize=65536)
