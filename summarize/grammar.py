@@ -58,8 +58,6 @@ def verb_forms(word: str) -> frozenset[str]:
     return frozenset(tags)
 
 
-
-
 @lru_cache(maxsize=65536)
 def parts_of_speech(word: str) -> frozenset[str]:
     """The universal POS tags the lexicon knows for a word: "irregular" -> {"ADJ", "NOUN"}."""
