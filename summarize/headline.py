@@ -2,10 +2,12 @@
 
 `compress` rewrites a news sentence in headline style. It only ever deletes
 whole constituents (a dateline, an attribution, a parenthetical, a leading
-time phrase or subordinate clause, an appositive between commas, articles)
-and cuts only at a clause or phrase boundary, never inside a quotation or a
-hyphenated word; the one word it may add is "to" for "will". Each way of
-doing so is a candidate, and the candidates with a defect (see
+time phrase or subordinate clause, an appositive between commas, articles
+and possessives, "has" before a past tense, the given name of a person the
+article calls "Mr", "Mrs", "Ms" or "Dr" by surname) and cuts only at a
+clause or phrase boundary, never inside a quotation or a hyphenated word;
+the one word it may add is "to" for "will". Each way of doing so is a
+candidate, and the candidates with a defect (see
 `summarize.defects`) are dropped before the densest one is picked.
 `choose_headline` tries the best sentences in turn, so a sentence that yields
 no clean headline (a pronoun start, a caption) gives way to the next.
@@ -16,9 +18,17 @@ included.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
-from summarize.defects import FUNCTION_WORDS, Source, headline_defects, strip_furniture, unbalanced
+from summarize.defects import (
+    FUNCTION_WORDS,
+    NUMBER_WORDS,
+    Source,
+    bad_end,
+    headline_defects,
+    strip_furniture,
+    unbalanced,
+)
 from summarize.grammar import AUXILIARIES, also_noun_or_adjective, plural_noun, verb_forms, verb_positions
 from summarize.language import clause_cut, has_dense
 from summarize.prepare import STOPWORDS, stem, strip_dateline, words
@@ -90,24 +100,40 @@ _TIME_PHRASE = re.compile(
 )
 _PRONOUNS = frozenset("he she it they we i you".split())
 _MODALS = frozenset("will would can could may might must shall should to".split())
+
+
+def _past_tense(word: str) -> bool:
+    """True for a word that reads as a past tense once "has" goes: a regular
+    "-ed" form, or an irregular one the lexicon files as both past tense and
+    participle ("struck", "won", "put"; not "taken" or "become")."""
+    return word.lower().endswith("ed") or {"VBD", "VBN"} <= verb_forms(word)
+
+
 # Headline style, applied to the first verb group of the sentence only (never
 # inside a reported clause): "X has been arrested" -> "X arrested", "X has
-# raised" -> "X raised", "X will visit" -> "X to visit". Each rewrite names the
-# words it must not follow: "would have moved" keeps its "have", "they will"
-# its "will".
-_REWRITES: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = (
+# raised" -> "X raised", "X has struck a deal" -> "X struck deal", "X will
+# visit" -> "X to visit". Each rewrite names the words it must not follow
+# ("would have moved" keeps its "have", "they will" its "will") and, where it
+# needs one, a test of the word after it ("has taken" keeps its "has": "taken"
+# is no past tense).
+_REWRITES: tuple[tuple[re.Pattern[str], str, frozenset[str], Callable[[str], bool] | None], ...] = (
     (
         re.compile(rf"{_B}(?:has|have|had) been\s+(?=\w+(?:ed|en|wn|ght|id|ot|un|ut){_E})", re.IGNORECASE),
         "",
         _MODALS,
+        None,
     ),
-    (re.compile(rf"{_B}(?:is|are|was|were)\s+(?=\w+ed{_E})", re.IGNORECASE), "", frozenset()),
-    (re.compile(rf"{_B}(?:has|have|had)\s+(?!been{_E})(?=\w+ed{_E})", re.IGNORECASE), "", _MODALS),
-    (re.compile(rf"{_B}(?:is|are)\s+(?=(?:set\s+)?to{_E})", re.IGNORECASE), "", frozenset()),
-    (re.compile(rf"{_B}will{_E}(?! not{_E})", re.IGNORECASE), "to", _PRONOUNS),
+    (re.compile(rf"{_B}(?:is|are|was|were)\s+(?=\w+ed{_E})", re.IGNORECASE), "", frozenset(), None),
+    (re.compile(rf"{_B}(?:has|have|had)\s+(?!been{_E})(?=\w+{_E})", re.IGNORECASE), "", _MODALS, _past_tense),
+    (re.compile(rf"{_B}(?:is|are)\s+(?=(?:set\s+)?to{_E})", re.IGNORECASE), "", frozenset(), None),
+    (re.compile(rf"{_B}will{_E}(?! not{_E})", re.IGNORECASE), "to", _PRONOUNS, None),
 )
 _FILLER = re.compile(rf"{_B}(?:also|now|currently|reportedly|just|very)\s+", re.IGNORECASE)
 _ARTICLE = re.compile(rf"(?:^(?:The|A|An)\s+|{_B}(?:the|a|an)\s+)")
+# Headlines drop possessive pronouns as they drop articles: "Blair faces his
+# first test" -> "Blair faces first test". Never the first word, never before
+# "own" ("on its own"), and never "her", which may be an object ("told her").
+_POSSESSIVE = re.compile(rf"(?<=\S)\s+(?:his|its|their)\s+(?!own{_E})(?=[\w$£€])")
 # Where a headline may be cut: after a comma, before a clause, before a phrase.
 _CLAUSE_BREAK = frozenset(
     "and but while which who whom whose that when where although though because after as amid "
@@ -152,13 +178,21 @@ def _cuts(tokens: list[str]) -> Iterable[int]:
 
 def _cut(tokens: list[str], max_words: int) -> list[str]:
     """Cuts at the best phrase boundary that keeps at least half of
-    `max_words`, the earliest of the best kind; a hard cut when there is none."""
+    `max_words`, the earliest of the best kind; when there is none, a hard
+    cut that backs off words a headline must not end on (see
+    `summarize.defects.bad_end`): "memories of disastrous 2014 | World Cup"
+    ends "memories of disastrous"."""
     best: tuple[int, int] | None = None
     for i in _cuts(tokens[: max_words + 1]):
         rank = _boundary_rank(tokens, i)
         if i >= max(1, max_words // 2) and rank is not None and (best is None or (rank, i) < best):
             best = (rank, i)
-    return tokens[: best[1]] if best else tokens[:max_words]
+    if best:
+        return tokens[: best[1]]
+    cut = tokens[:max_words]
+    while len(cut) > max(1, max_words // 2) and bad_end(" ".join(cut)):
+        cut = cut[:-1]
+    return cut
 
 
 def _finish(text: str) -> str:
@@ -231,11 +265,20 @@ def _core(sentence: str) -> str:
 _DESCRIPTOR_WORDS = 5
 
 
+# Words that end a time phrase, not a description: "65 years ago".
+_NOT_DESCRIPTIVE = frozenset({"ago", "earlier", "later"})
+_NUMBER = re.compile(r"[\d.,]+")
+
+
 def _descriptive(token: str) -> bool:
     """True for a word that may describe a name: no function word, no verb
-    that could not also be a noun or adjective, no punctuation after it."""
+    that could not also be a noun or adjective, no punctuation after it, and
+    no number ("buy two Indian firms" keeps its "two") and no part of a time
+    phrase ("65 years ago Bernardo Gandulla" keeps its time)."""
     lower = token.lower()
     if lower in FUNCTION_WORDS or lower in STOPWORDS or token.endswith((",", ":", ";")):
+        return False
+    if lower in _NOT_DESCRIPTIVE or lower in NUMBER_WORDS or _NUMBER.fullmatch(lower):
         return False
     return not verb_forms(lower) or also_noun_or_adjective(lower)
 
@@ -349,12 +392,50 @@ def _shorten_names(s: str) -> str:
     return _collapse_said_it(_drop_descriptors(s))
 
 
+def _next_word(s: str, at: int) -> str:
+    match = _WORD_AT.match(s, at)
+    return match.group() if match else ""
+
+
+_WORD_AT = re.compile(r"[\w'-]+")
+# "Mr Blair", "Dr Reid": the article names a person by the surname alone.
+_TITLED_SURNAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+([A-Z][\w-]+)")
+_GIVEN_NAME = re.compile(r"[A-Z][a-z]+")
+
+
+def titled_surnames(sentences: Iterable[str]) -> frozenset[str]:
+    """The surnames an article uses after "Mr", "Mrs", "Ms", "Miss" or "Dr":
+    "Mr Blair's plans" gives "Blair"."""
+    return frozenset(m.group(1).removesuffix("'s") for s in sentences for m in _TITLED_SURNAME.finditer(s))
+
+
+def _drop_given_names(s: str, surnames: Collection[str]) -> str:
+    """A person's given name dropped when the article calls them by surname
+    ("Mr Blair"), as headlines do: "Tony Blair faces first test" -> "Blair
+    faces first test". The word dropped is a capitalised word right before
+    one of `surnames` (see `titled_surnames`), not itself after "Mr"; "Mr"
+    itself is such a word ("Mr Blair told MPs" -> "Blair told MPs")."""
+    if not surnames:
+        return s
+    tokens = s.split()
+    keep = [True] * len(tokens)
+    for i in range(len(tokens) - 1):
+        surname = tokens[i + 1].rstrip(",;:").removesuffix("'s")
+        after_title = i > 0 and tokens[i - 1].rstrip(".") in {"Mr", "Mrs", "Ms", "Miss", "Dr"}
+        if surname in surnames and _GIVEN_NAME.fullmatch(tokens[i]) and not after_title:
+            keep[i] = False
+    return " ".join(t for t, k in zip(tokens, keep, strict=True) if k)
+
+
 def _headline_style(s: str) -> str:
-    """Articles and filler dropped, and the first verb group in headline form."""
+    """Articles, possessives (see `_POSSESSIVE`) and filler dropped, and the
+    first verb group in headline form (see `_REWRITES`): "The board has
+    struck a deal with its bank" -> "board struck deal with bank"."""
     s = _ARTICLE.sub("", s)
+    s = _POSSESSIVE.sub(" ", s)
     s = _FILLER.sub("", s)
-    for pattern, repl, not_after in _REWRITES:
-        match = pattern.search(s)
+    for pattern, repl, not_after, wants in _REWRITES:
+        match = next((m for m in pattern.finditer(s) if wants is None or wants(_next_word(s, m.end()))), None)
         if match:
             before = s[: match.start()].split()
             if not (before and before[-1].lower().rstrip(",") in not_after or before and before[-1].endswith("n't")):
@@ -362,12 +443,14 @@ def _headline_style(s: str) -> str:
     return s
 
 
-def candidates(sentence: str, max_words: int) -> list[str]:
+def candidates(sentence: str, max_words: int, surnames: Collection[str] = ()) -> list[str]:
     """Every headline the rules can make of a sentence, longest first.
 
     Args:
       sentence: a sentence of the article.
       max_words: the most words allowed.
+      surnames: the people the article calls by surname (see
+        `titled_surnames`): their given names are dropped.
 
     Returns:
       The headline-style core of the sentence cut at each boundary (at least
@@ -375,7 +458,7 @@ def candidates(sentence: str, max_words: int) -> list[str]:
       the headline-style rewrites; no duplicates.
     """
     core = _core(sentence)
-    styled = _headline_style(core)
+    styled = _drop_given_names(_headline_style(core), surnames)
     found: dict[str, None] = {}
     for text in (styled, _shorten_names(styled), core):
         tokens = text.split()
@@ -417,10 +500,17 @@ def compress(sentence: str, max_words: int, weights: Mapping[str, float] | None 
     )
 
 
-def _best(sentence: str, source: Source, max_words: int, weights: Mapping[str, float] | None) -> str | None:
+def _best(
+    sentence: str,
+    source: Source,
+    max_words: int,
+    weights: Mapping[str, float] | None,
+    surnames: Collection[str] = (),
+) -> str | None:
     """The densest candidate of `sentence` with no defect, if any."""
     origin = Source([strip_dateline(sentence)], source.tokens)
-    clean = [c for c in candidates(sentence, max_words) if not headline_defects(c, origin, max_words)]
+    found = candidates(sentence, max_words, surnames)
+    clean = [c for c in found if not headline_defects(c, origin, max_words)]
     if not clean:
         return None
     if not weights:
@@ -473,10 +563,11 @@ def choose_headline(
         # The rules and the lexicon are English: elsewhere, the best sentence cut at a clause.
         return clean_headline(strip_dateline(sentences[order[0]]), max_words, language or "und")
     source = source or Source.from_sentences(sentences)
+    surnames = titled_surnames(source.sentences)
     for i in list(order)[:MAX_TRIED_SENTENCES]:
         if _QUOTE_START.match(sentences[i]):
             continue
-        headline = _best(sentences[i], source, max_words, weights)
+        headline = _best(sentences[i], source, max_words, weights, surnames)
         if headline:
             return headline
     return clean_headline(_headline_style(_core(sentences[order[0]])), max_words)
