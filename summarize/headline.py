@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
-from summarize.compress_model import SentenceContext, expected_rouge1
 from summarize.defects import (
     FUNCTION_WORDS,
     NUMBER_WORDS,
@@ -444,7 +443,7 @@ def _headline_style(s: str) -> str:
     return s
 
 
-def candidates(sentence: str, max_words: int, surnames: Collection[str] = (), unstyled: bool = True) -> list[str]:
+def candidates(sentence: str, max_words: int, surnames: Collection[str] = ()) -> list[str]:
     """Every headline the rules can make of a sentence, longest first.
 
     Args:
@@ -452,8 +451,6 @@ def candidates(sentence: str, max_words: int, surnames: Collection[str] = (), un
       max_words: the most words allowed.
       surnames: the people the article calls by surname (see
         `titled_surnames`): their given names are dropped.
-      unstyled: whether to add the cuts of the sentence without the
-        headline-style rewrites (articles, "has", "will" -> "to" ...).
 
     Returns:
       The headline-style core of the sentence cut at each boundary (at least
@@ -463,7 +460,7 @@ def candidates(sentence: str, max_words: int, surnames: Collection[str] = (), un
     core = _core(sentence)
     styled = _drop_given_names(_headline_style(core), surnames)
     found: dict[str, None] = {}
-    for text in (styled, _shorten_names(styled), core) if unstyled else (styled, _shorten_names(styled)):
+    for text in (styled, _shorten_names(styled), core):
         tokens = text.split()
         ends = [i for i in _cuts(tokens) if MIN_HEADLINE_WORDS <= i <= max_words]
         if len(tokens) <= max_words:
@@ -509,23 +506,13 @@ def _best(
     max_words: int,
     weights: Mapping[str, float] | None,
     surnames: Collection[str] = (),
-    index: int | None = None,
 ) -> str | None:
-    """The best candidate of `sentence` with no defect, if any: with the
-    sentence's `index` in its article, the one of highest expected ROUGE-1
-    under the learned scorer (see `summarize.compress_model`); else the
-    densest in topical `weights`; else the longest."""
+    """The densest candidate of `sentence` with no defect, if any."""
     origin = Source([strip_dateline(sentence)], source.tokens)
     found = candidates(sentence, max_words, surnames)
     clean = [c for c in found if not headline_defects(c, origin, max_words)]
     if not clean:
         return None
-    if index is not None:
-        # Headline style first: the scorer weighs words, not style, and an
-        # unstyled cut wins only when no styled one is clean.
-        styled = set(candidates(sentence, max_words, surnames, unstyled=False))
-        context = SentenceContext.of(sentence, index, weights)
-        return max([c for c in clean if c in styled] or clean, key=lambda h: expected_rouge1(h, context))
     if not weights:
         return clean[0]
     return max(clean, key=lambda h: _salience(h, weights))
@@ -580,7 +567,7 @@ def choose_headline(
     for i in list(order)[:MAX_TRIED_SENTENCES]:
         if _QUOTE_START.match(sentences[i]):
             continue
-        headline = _best(sentences[i], source, max_words, weights, surnames, index=i)
+        headline = _best(sentences[i], source, max_words, weights, surnames)
         if headline:
             return headline
     return clean_headline(_headline_style(_core(sentences[order[0]])), max_words)
