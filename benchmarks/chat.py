@@ -45,7 +45,7 @@ def _chat_outputs(model: str, data: dict[str, list[tuple[str, str]]], batch_size
     import torch
 
     torch.set_num_threads(os.cpu_count() or 1)
-    from summarize.faithfulness import unsupported
+    from summarize.faithfulness import conflicts
     from summarize.prepare import prepare
     from summarize.schema import CallSettings, Document
     from summarize.summarizer import Summarizer
@@ -61,7 +61,7 @@ def _chat_outputs(model: str, data: dict[str, list[tuple[str, str]]], batch_size
         for doc, record in zip(docs, records, strict=True):
             source = prepare(doc)
             record["flagged"] = {
-                part: bool(unsupported(record[part], source))
+                part: bool(conflicts(record[part], source))  # what on_flag acts on
                 for part in ("headline", "paragraph")
                 if record["sources"].get(part) == "chat"
             }

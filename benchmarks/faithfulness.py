@@ -1,8 +1,10 @@
 """The faithfulness guard measured both ways (issue #11), by `summarize eval --task faithfulness`.
 
 False positives: the share of summaries people wrote (faithful by intent) that
-the guard flags. Recall: the share of injected errors (a number, a name or a
-quotation changed in a sentence of the article) that it catches.
+the guard fires on (a conflict), with the share it lists anything for
+(unsourced additions included, which it only notes) beside it. Recall: the
+share of injected errors (a number, a name or a quotation changed in a
+sentence of the article) that it catches as a conflict.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ def faithfulness_results(eval_dir: Path, names: list[str], limit: int | None) ->
       limit: at most this many rows of each set; None: all.
 
     Returns:
-      {"false_positives": [{dataset, field, rows, flagged, ci95}],
+      {"false_positives": [{dataset, field, rows, flagged, ci95, unsupported}],
       "recall": [{dataset, kind, rows, recall}], "command"}.
     """
     from summarize.evaluate import faithfulness_rates
@@ -39,6 +41,7 @@ def faithfulness_results(eval_dir: Path, names: list[str], limit: int | None) ->
                 "rows": result["rows"],
                 "flagged": result["false_positive"]["rate"],
                 "ci95": result["false_positive"]["ci95"],
+                "unsupported": result["unsupported"]["rate"],
             }
         )
         recall += [
@@ -53,5 +56,5 @@ def faithfulness_results(eval_dir: Path, names: list[str], limit: int | None) ->
     return {
         "false_positives": false_positives,
         "recall": recall,
-        "command": "summarize eval DATA.jsonl --task faithfulness (seed 0)",
+        "command": "summarize eval ../shared/eval/DATA.jsonl --task faithfulness (seed 0)",
     }

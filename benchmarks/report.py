@@ -121,7 +121,8 @@ def invariance_section(results: Results) -> Lines:
 def faithfulness_section(results: Results) -> Lines:
     """The faithfulness guard's false alarms and recall (issue #11).
 
-    Keys: false_positives (rows: dataset, field, rows, flagged 0..1, ci95),
+    Keys: false_positives (rows: dataset, field, rows, flagged 0..1, ci95, and
+    unsupported 0..1 where measured),
     recall (rows: dataset, kind, rows, recall 0..1), and command (what reproduces them).
     """
     data = results.get("faithfulness")
@@ -130,19 +131,28 @@ def faithfulness_section(results: Results) -> Lines:
     lines = ["## Faithfulness guard", ""]
     if data.get("false_positives"):
         out = [
-            [r["dataset"], r["field"], r["rows"], _pct(r["flagged"]), f"{_pct(r['ci95'][0])}–{_pct(r['ci95'][1])}"]
+            [
+                r["dataset"],
+                r["field"],
+                r["rows"],
+                _pct(r["flagged"]),
+                f"{_pct(r['ci95'][0])}–{_pct(r['ci95'][1])}",
+                _pct(r.get("unsupported")),
+            ]
             for r in data["false_positives"]
         ]
         lines += [
-            "False positives: the share of human-written summaries (faithful by intent) the guard flags.",
+            "False positives: the share of human-written summaries (faithful by intent) the guard fires on"
+            " (a conflict: a number, name or quotation in place of what the source says there); unsupported:"
+            " the share with any item the source lacks, unsourced additions included, which the guard only notes.",
             "",
-            *table(["dataset", "field", "rows", "flagged", "95% CI"], out),
+            *table(["dataset", "field", "rows", "fires (FP)", "95% CI", "unsupported"], out),
             "",
         ]
     if data.get("recall"):
         out = [[r["dataset"], r["kind"], r["rows"], _pct(r["recall"])] for r in data["recall"]]
         lines += [
-            "Recall: the share of injected errors (one fact of an article sentence changed) the guard flags.",
+            "Recall: the share of injected errors (one fact of an article sentence changed) the guard fires on.",
             "",
             *table(["dataset", "error", "injected", "recall"], out),
             "",

@@ -211,6 +211,12 @@ dem: democrat, democratic
 dems: democrats
 gop: republican, republicans
 un: united nations
+wwii: world war ii, world war two, second world war
+ww2: world war ii, world war two, second world war
+wwi: world war i, world war one, first world war, great war
+ww1: world war i, world war one, first world war, great war
+oap: pensioner, old age pensioner
+oaps: pensioners, old age pensioners
 ex: former
 jan: january
 feb: february

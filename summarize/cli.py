@@ -387,7 +387,9 @@ def eval_command(
         typer.echo(f"{key:12} {result[key]['mean']:7.2f}  {low:.2f}–{high:.2f}")
     lengths = result["length_words"]
     typer.echo(f"{'length':12} {lengths['mean']:7.1f}  p95 {lengths['p95']:.0f} words")
-    typer.echo(f"{'unfaithful':12} {100 * result['unfaithful_rate']:6.1f}%  (invented number, name or quote)")
+    typer.echo(f"{'unfaithful':12} {100 * result['unfaithful_rate']:6.1f}%  (a number, name or quote in conflict)")
+    unsupported = 100 * result["unsupported_rate"]
+    typer.echo(f"{'unsupported':12} {unsupported:6.1f}%  (the same, or added from outside the source)")
     _echo_defects(result["defect_rate"])
     typer.echo(f"signature: {result['signature']}")
 
@@ -419,12 +421,17 @@ def _faithfulness_eval(
         typer.echo(json.dumps(results, indent=2))
         return
     width = max(len(name) for name in results)
-    typer.echo(f"{'data':{width}}  {'field':9} {'rows':>5}  {'false pos.':>10}  " + "  ".join(f"{k:>7}" for k in KINDS))
+    header = f"{'data':{width}}  {'field':9} {'rows':>5}  {'false pos.':>10}  {'unsupported':>11}  "
+    typer.echo(header + "  ".join(f"{k:>7}" for k in KINDS))
     for name, result in results.items():
         recall = "  ".join(f"{100 * result['recall'][k]['rate']:6.1f}%" for k in KINDS)
-        fp = result["false_positive"]["rate"]
-        typer.echo(f"{name:{width}}  {result['reference_field']:9} {result['rows']:5}  {100 * fp:9.1f}%  {recall}")
-    typer.echo("false pos.: share of human summaries flagged; the rest: share of injected errors caught")
+        fp, listed = result["false_positive"]["rate"], result["unsupported"]["rate"]
+        rates = f"{100 * fp:9.1f}%  {100 * listed:10.1f}%"
+        typer.echo(f"{name:{width}}  {result['reference_field']:9} {result['rows']:5}  {rates}  {recall}")
+    typer.echo(
+        "false pos.: share of human summaries with a conflict (the guard fires); unsupported: with any item the"
+        " source lacks (conflicts and unsourced additions, noted only); the rest: share of injected errors caught"
+    )
     for result in results.values():
         typer.echo(f"signature: {result['signature']}")
 

@@ -7,6 +7,7 @@ Porter stemmer, F1 x 100, and for ROUGE-Lsum one sentence per line (split by
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -211,12 +212,13 @@ def evaluate(
       per_doc_path: where to write each document's scores, as JSONL.
 
     Returns:
-      ROUGE means and CIs, lengths, the faithfulness rate, the defect rates
+      ROUGE means and CIs, lengths, the faithfulness rates (outputs with a
+      conflict, and with any unsupported item), the defect rates
       of headlines and paragraphs per kind, row count and the one-line
       signature that reproduces the number.
     """
     from summarize import __version__
-    from summarize.faithfulness import unsupported
+    from summarize.faithfulness import check
     from summarize.prepare import prepare
     from summarize.summarizer import Summarizer
 
@@ -229,9 +231,12 @@ def evaluate(
     outputs = [getattr(s, task) for s in summaries]
     scores = rouge_per_doc(outputs, [e.reference for e in examples])
     sources = [prepare(Document(e.id, e.article)) for e in examples]
-    invented = [unsupported(out, source) for out, source in zip(outputs, sources, strict=True)]
+    flagged = [check(out, source) for out, source in zip(outputs, sources, strict=True)]
+    invented = [[flag.text for flag in found] for found in flagged]
     result = aggregate(scores, outputs)
-    result["unfaithful_rate"] = sum(bool(x) for x in invented) / len(examples)
+    # What the guard would act on (conflicts), and any unsupported item at all.
+    result["unfaithful_rate"] = sum(any(flag.conflict for flag in found) for found in flagged) / len(examples)
+    result["unsupported_rate"] = sum(bool(found) for found in flagged) / len(examples)
     defects = defects_per_doc(
         [s.headline for s in summaries],
         [s.paragraph for s in summaries],
@@ -303,12 +308,14 @@ def faithfulness_rates(
 ) -> dict[str, Any]:
     """How often the guard fires on human summaries, and how often it catches injected errors.
 
-    Human references and titles are faithful by intent, so the share the
-    guard flags is its false-positive rate (an upper bound: some references
-    do state facts their article lacks). Recall is measured on sentences of
-    the articles themselves with one fact changed (`summarize.corrupt`): an
-    error is caught when the changed sentence gets a flag the original does
-    not.
+    The guard fires on conflicts only (`summarize.faithfulness.check`).
+    Human references and titles are faithful by intent, so the share with a
+    conflict is its false-positive rate (an upper bound: some references do
+    contradict their article); the share with any unsupported item, unsourced
+    additions included, is reported beside it. Recall is measured on
+    sentences of the articles themselves with one fact changed
+    (`summarize.corrupt`): an error is caught when the changed sentence gets
+    a conflict the original does not have.
 
     Args:
       path: JSONL with an article and a human summary per row.
@@ -319,13 +326,15 @@ def faithfulness_rates(
       per_doc_path: where to write each document's flags and corruptions, as JSONL.
 
     Returns:
-      {"rows", "reference_field", "false_positive": {"rate", "flagged", "ci95"},
-      "recall": {kind: {"rate", "caught", "total"}}, "original_flagged",
+      {"rows", "reference_field", "false_positive": {"rate", "flagged", "ci95"}
+      (conflicts: the guard fires), "unsupported": {"rate", "flagged"} (any
+      unsupported item), "recall": {kind: {"rate", "caught", "total"}},
+      "original_flagged" (unchanged sentences with any flag: 0 expected),
       "signature"}.
     """
     from summarize import __version__
     from summarize.corrupt import KINDS, corruptions
-    from summarize.faithfulness import unsupported
+    from summarize.faithfulness import check
     from summarize.prepare import prepare
 
     field = reference_field or reference_field_of(path)
@@ -335,15 +344,17 @@ def faithfulness_rates(
     if len({e.id for e in examples}) != len(examples):
         raise ValueError(f"{path}: ids repeat; the corruptions need one id per article")
     prepared = {e.id: prepare(Document(e.id, e.article)) for e in examples}
-    flags = [unsupported(e.reference, prepared[e.id]) for e in examples]
+    flags = [check(e.reference, prepared[e.id]) for e in examples]
     per_kind: dict[str, list[bool]] = {kind: [] for kind in KINDS}
     by_doc: dict[str, list[dict[str, Any]]] = {e.id: [] for e in examples}
     original_flagged = 0
     for corruption in corruptions(list(prepared.values()), seed=seed):
         source = prepared[corruption.doc_id]
-        before = unsupported(corruption.original, source)
-        after = unsupported(corruption.corrupted, source)
-        new = [item for item in after if item not in before]
+        before = check(corruption.original, source)
+        after = check(corruption.corrupted, source)
+        # Caught: the changed sentence has a conflict (what the guard acts on) that the original has not.
+        known = {flag.text for flag in before if flag.conflict}
+        new = [flag.text for flag in after if flag.conflict and flag.text not in known]
         original_flagged += bool(before)
         per_kind[corruption.kind].append(bool(new))
         by_doc[corruption.doc_id].append(
@@ -356,12 +367,14 @@ def faithfulness_rates(
                 "flags": new,
             }
         )
-    fired = [float(bool(f)) for f in flags]
+    fired = [float(any(flag.conflict for flag in found)) for found in flags]
     low, high = bootstrap_ci(fired, seed=seed)
+    listed = sum(bool(found) for found in flags)
     result: dict[str, Any] = {
         "rows": len(examples),
         "reference_field": field,
         "false_positive": {"rate": sum(fired) / len(fired), "flagged": int(sum(fired)), "ci95": (low, high)},
+        "unsupported": {"rate": listed / len(flags), "flagged": listed},
         "recall": {
             kind: {"rate": sum(hits) / len(hits) if hits else float("nan"), "caught": sum(hits), "total": len(hits)}
             for kind, hits in per_kind.items()
@@ -374,7 +387,11 @@ def faithfulness_rates(
     }
     if per_doc_path:
         with open(per_doc_path, "w", encoding="utf-8") as handle:
-            for example, flagged in zip(examples, flags, strict=True):
-                record = {"id": example.id, "reference_flags": flagged, "corruptions": by_doc[example.id]}
+            for example, found in zip(examples, flags, strict=True):
+                record = {
+                    "id": example.id,
+                    "reference_flags": [dataclasses.asdict(flag) for flag in found],
+                    "corruptions": by_doc[example.id],
+                }
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return result

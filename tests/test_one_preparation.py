@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ARTICLE, SEED
@@ -40,11 +41,22 @@ def test_textrank_path_normalises_each_document_once(normalisations: list[str]) 
 
 
 def test_model_path_with_guard_and_fallback_normalises_each_document_once(
-    tiny_t5: Path, normalisations: list[str]
+    tiny_t5: Path, normalisations: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The random model invents words, so the guard runs and swaps in TextRank's
-    # parts: both read the one prepared document.
+    # The guard runs and swaps TextRank's part in for one that contradicts the
+    # article (the random model's own words are mostly unsourced, only noted):
+    # both read the one prepared document.
     summarizer = Summarizer(model=str(tiny_t5), device="cpu")
+    real = summarizer.engine.summarize_batch
+
+    def contradicting(docs: Any, call: Any) -> Any:
+        summaries = real(docs, call)
+        for summary in summaries:
+            if summary.id == "article":
+                summary.headline = "Mayor Jane Boeing hails budget victory"  # the mayor is Jane Smith
+        return summaries
+
+    monkeypatch.setattr(summarizer.engine, "summarize_batch", contradicting)
     results = list(summarizer.summarize_many(DOCS, num_beams=1))
     assert all(r.ok for r in results)
     assert any(r.method != "abstractive" for r in results)  # the guard acted
