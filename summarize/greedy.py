@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -25,6 +26,8 @@ from transformers import (
     NoRepeatNGramLogitsProcessor,
 )
 from transformers.modeling_outputs import BaseModelOutput
+
+from summarize import t5_decoder
 
 # Generation settings this loop honours, or that greedy decoding ignores
 # (beam and sampling parameters, output options). Any other setting left on by
@@ -127,6 +130,7 @@ def _cache_argument(model: Any) -> str:
     return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
 
 
+@torch.inference_mode()
 def greedy(model: Any, states: torch.Tensor, mask: torch.Tensor | None, settings: dict[str, Any]) -> torch.Tensor:
     """Greedy decoding from encoder states: the sequences `generate` returns.
 
@@ -149,20 +153,9 @@ def greedy(model: Any, states: torch.Tensor, mask: torch.Tensor | None, settings
     sequences = torch.full((batch, 1), config.decoder_start_token_id, dtype=torch.long, device=states.device)
     unfinished = torch.ones(batch, dtype=torch.bool, device=states.device)
     eos_ids = torch.tensor(eos, dtype=torch.long, device=states.device)
-    encoder_outputs = BaseModelOutput(last_hidden_state=states)
-    cache_name = _cache_argument(model)
-    cache = None
+    step = _steps(model, states, mask, max_length)
     while sequences.shape[1] < max_length:
-        outputs = model(
-            encoder_outputs=encoder_outputs,
-            attention_mask=mask,
-            decoder_input_ids=sequences[:, -1:],
-            use_cache=True,
-            return_dict=True,
-            **{cache_name: cache},
-        )
-        cache = outputs[cache_name]
-        scores = processors(sequences, outputs.logits[:, -1, :].float())  # type: ignore[arg-type]
+        scores = processors(sequences, step(sequences[:, -1:]).float())  # type: ignore[arg-type]
         tokens = torch.where(unfinished, scores.argmax(dim=-1), pad)
         sequences = torch.cat([sequences, tokens[:, None]], dim=1)
         if eos:
@@ -170,3 +163,33 @@ def greedy(model: Any, states: torch.Tensor, mask: torch.Tensor | None, settings
             if not bool(unfinished.any()):
                 break
     return sequences
+
+
+def _steps(
+    model: Any, states: torch.Tensor, mask: torch.Tensor | None, max_length: int
+) -> Callable[[torch.Tensor], torch.Tensor]:
+    """A function from the last tokens, (batch, 1), to the next-token logits, (batch, vocab).
+
+    T5-family models take the lean step of `t5_decoder`; any other model its
+    own `forward` with its key/value cache.
+    """
+    if t5_decoder.fits(model):
+        return t5_decoder.T5Decoder(model, states, mask, max_length)
+    encoder_outputs = BaseModelOutput(last_hidden_state=states)
+    cache_name = _cache_argument(model)
+    cache = None
+
+    def step(tokens: torch.Tensor) -> torch.Tensor:
+        nonlocal cache
+        outputs = model(
+            encoder_outputs=encoder_outputs,
+            attention_mask=mask,
+            decoder_input_ids=tokens,
+            use_cache=True,
+            return_dict=True,
+            **{cache_name: cache},
+        )
+        cache = outputs[cache_name]
+        return outputs.logits[:, -1, :]
+
+    return step

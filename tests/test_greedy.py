@@ -12,6 +12,7 @@ from conftest import ARTICLE, SEED
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 from transformers.modeling_outputs import BaseModelOutput
 
+from summarize import t5_decoder
 from summarize.greedy import greedy, supports
 
 TEXTS = [ARTICLE, ARTICLE[:90], SEED.read_text()[:1500], "Budget approved by the council.", ARTICLE[::-1][:200]]
@@ -105,3 +106,57 @@ def test_settings_in_the_models_generation_config_count(tiny_t5: Path) -> None:
     assert supports(model, settings)
     model.generation_config.repetition_penalty = 1.2
     assert not supports(model, settings)
+
+
+@pytest.fixture(scope="module")
+def t5_variants(tiny_t5: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The tiny T5 saved again as flan-t5 (gated GELU, untied head) and as mT5, with its tokenizer."""
+    import transformers
+
+    base = transformers.T5Config.from_pretrained(tiny_t5)
+    variants = {}
+    for name, architecture, changes in (
+        ("flan", "T5", {"feed_forward_proj": "gated-gelu", "tie_word_embeddings": False}),
+        ("mt5", "MT5", {"feed_forward_proj": "gated-gelu", "tie_word_embeddings": False}),
+    ):
+        directory = tmp_path_factory.mktemp(name)
+        config = getattr(transformers, f"{architecture}Config")(**{**base.to_dict(), **changes})
+        torch.manual_seed(1)
+        getattr(transformers, f"{architecture}ForConditionalGeneration")(config).save_pretrained(directory)
+        AutoTokenizer.from_pretrained(tiny_t5).save_pretrained(directory)
+        variants[name] = directory
+    return variants
+
+
+@pytest.mark.parametrize("variant", ["flan", "mt5"])
+@pytest.mark.parametrize("quantize", [False, True])
+def test_t5_variants_take_the_lean_step_and_match_generate(
+    t5_variants: dict[str, Path], variant: str, quantize: bool
+) -> None:
+    model, states, mask = load(t5_variants[variant], quantize=quantize)
+    assert t5_decoder.fits(model)
+    for settings in SETTINGS[:3]:
+        expected, got = both(model, states, mask, **settings)
+        assert torch.equal(expected, got)
+
+
+def test_the_lean_step_is_only_for_the_t5_family_in_float32(tiny_t5: Path, tiny_bart: Path) -> None:
+    t5 = AutoModelForSeq2SeqLM.from_pretrained(tiny_t5)
+    assert t5_decoder.fits(t5)
+    assert not t5_decoder.fits(AutoModelForSeq2SeqLM.from_pretrained(tiny_bart))
+    assert not t5_decoder.fits(t5.to(torch.bfloat16))
+
+
+def test_the_lean_step_gives_generates_logits(tiny_t5: Path) -> None:
+    # Logits, not only their argmax: a wrong bias or scale could still pick the same tokens.
+    model, states, mask = load(tiny_t5)
+    tokens = torch.full((states.shape[0], 1), model.config.decoder_start_token_id)
+    with torch.inference_mode():
+        step = t5_decoder.T5Decoder(model, states, mask, 6)
+        for _ in range(5):
+            got = step(tokens[:, -1:])
+            expected = model(
+                encoder_outputs=BaseModelOutput(last_hidden_state=states), attention_mask=mask, decoder_input_ids=tokens
+            ).logits[:, -1, :]
+            torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-5)
+            tokens = torch.cat([tokens, got.argmax(-1, keepdim=True)], dim=1)

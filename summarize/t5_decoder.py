@@ -1,0 +1,112 @@
+"""A lean decoder step for T5-family models (t5, flan-t5, mT5), for greedy decoding.
+
+A step through transformers' `forward` costs about 18 ms of Python on the
+CPU whatever the batch (decorators, mask builders, cache objects, output
+records; measured with t5-small's shape at batch 1), a quarter of a step at
+batch 16. This step runs the same layers' own modules on the same weights, in
+the same order, with what does not change between steps made once: the
+encoder's keys and values for cross-attention, the encoder mask as an additive
+bias, the decoder's relative position bias for every position, and a
+preallocated self-attention cache written in place. The arithmetic is
+transformers' (T5's RMS norm, feed-forward and projection modules are called
+as they are, so dynamic int8 layers work too); tests check the tokens against
+`generate`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch.nn import functional
+
+_FAMILY = {"t5", "mt5"}
+
+
+def fits(model: Any) -> bool:
+    """Whether `T5Decoder` reproduces this model's decoder.
+
+    Only t5 and mT5 in float32 with transformers' own layer layout (fp16 T5
+    clamps its states between layers, which this step does not).
+    """
+    config = getattr(model, "config", None)
+    if config is None or getattr(config, "model_type", None) not in _FAMILY:
+        return False
+    decoder = getattr(model, "decoder", None)
+    blocks = getattr(decoder, "block", None)
+    if not blocks or getattr(model, "lm_head", None) is None:
+        return False
+    if any(len(block.layer) != 3 for block in blocks):
+        return False
+    first = blocks[0].layer[0].SelfAttention
+    return bool(first.has_relative_attention_bias) and model.dtype == torch.float32
+
+
+class T5Decoder:
+    """Logits of the next token for a batch, one step at a time, from fixed encoder states.
+
+    Args:
+      model: a model for which `fits(model)`, in eval mode.
+      states: the encoder's last hidden states, (batch, length, width).
+      mask: the encoder attention mask, (batch, length), or None.
+      steps: the most steps that will be taken (the decoder start token included).
+    """
+
+    def __init__(self, model: Any, states: torch.Tensor, mask: torch.Tensor | None, steps: int) -> None:
+        self.model = model
+        self.blocks = list(model.decoder.block)
+        self.position = 0
+        batch = states.shape[0]
+        first = self.blocks[0].layer[0].SelfAttention
+        self.heads, self.width = first.n_heads, first.key_value_proj_dim
+        # Row t: the bias of a query at position t over keys 0..steps-1.
+        self.position_bias = first.compute_bias(steps, steps, device=states.device).to(states.dtype)
+        self.cross_bias = None
+        if mask is not None and not bool(mask.all()):
+            blocked = torch.finfo(states.dtype).min
+            self.cross_bias = torch.zeros(mask.shape, dtype=states.dtype, device=states.device)
+            self.cross_bias.masked_fill_(mask == 0, blocked)
+            self.cross_bias = self.cross_bias[:, None, None, :]
+        self.cross: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self.cache: list[tuple[torch.Tensor, torch.Tensor]] = []
+        for block in self.blocks:
+            attention = block.layer[1].EncDecAttention
+            self.cross.append((self._heads(attention.k(states)), self._heads(attention.v(states))))
+            shape = (batch, self.heads, steps, self.width)
+            self.cache.append((states.new_empty(shape), states.new_empty(shape)))
+        self.scale_output = getattr(model.config, "scale_decoder_outputs", model.config.tie_word_embeddings)
+
+    def _heads(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, length, heads * width) -> (batch, heads, length, width)."""
+        return x.view(x.shape[0], x.shape[1], self.heads, self.width).transpose(1, 2).contiguous()
+
+    def _attend(
+        self, attention: Any, query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, bias: torch.Tensor | None
+    ) -> torch.Tensor:
+        out = functional.scaled_dot_product_attention(
+            self._heads(attention.q(query)), keys, values, attn_mask=bias, scale=attention.scaling
+        )
+        return attention.o(out.transpose(1, 2).reshape(query.shape[0], 1, -1))
+
+    def __call__(self, tokens: torch.Tensor) -> torch.Tensor:
+        """The next-token logits, (batch, vocab), after feeding `tokens`, (batch, 1)."""
+        t = self.position
+        self.position += 1
+        hidden = self.model.decoder.embed_tokens(tokens)
+        bias = self.position_bias[:, :, t : t + 1, : t + 1]
+        for block, (keys, values), (cross_keys, cross_values) in zip(self.blocks, self.cache, self.cross, strict=True):
+            self_layer, cross_layer, feed_forward = block.layer
+            attention = self_layer.SelfAttention
+            normed = self_layer.layer_norm(hidden)
+            keys[:, :, t : t + 1] = self._heads(attention.k(normed))
+            values[:, :, t : t + 1] = self._heads(attention.v(normed))
+            hidden = hidden + self._attend(attention, normed, keys[:, :, : t + 1], values[:, :, : t + 1], bias)
+            normed = cross_layer.layer_norm(hidden)
+            hidden = hidden + self._attend(
+                cross_layer.EncDecAttention, normed, cross_keys, cross_values, self.cross_bias
+            )
+            hidden = feed_forward(hidden)
+        hidden = self.model.decoder.final_layer_norm(hidden)
+        if self.scale_output:
+            hidden = hidden * (self.model.model_dim**-0.5)
+        return self.model.lm_head(hidden)[:, -1, :]
