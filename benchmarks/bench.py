@@ -115,7 +115,7 @@ def measure_abstractive(run: Run) -> dict[str, Any]:
             policy = spec_for(BENCH_MODEL).headline_policy
         inputs = fit_inputs(model_dir, (texts * (1 + needed // len(texts)))[:needed])
         work = speed.Workload(inputs, model_dir, registry, lengths, args.threads)
-        anchors = speed.abstractive_rows(work, args.articles, args.batch_size, args.backends, run.run_row)
+        anchors = speed.abstractive_rows(work, args.articles, args.batch_size, args.backends, run.run_row, args.rounds)
         scaling = speed.scaling_rows(work, args.scaling, args.backends, run.run_row)
         long_input = speed.long_input_rows(work, texts[: args.long_articles], args.batch_size, run.run_row)
     workload = {
@@ -127,6 +127,7 @@ def measure_abstractive(run: Run) -> dict[str, Any]:
         "paragraph_tokens": args.paragraph_tokens,
         "threads": args.threads,
         "headline_policy": policy,
+        "rounds": args.rounds,
     }
     return {"abstractive": anchors, "scaling": scaling, "long_input": long_input, "workload": workload}
 
@@ -216,6 +217,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="TextRank processes (workers row, invariance, defects)",
     )
     parser.add_argument("--repeats", type=int, help="passes over the extractive speed articles")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds of the batched abstractive rows (median kept)"
+    )
     parser.add_argument("--in-process", action="store_true", help="run speed rows here (smoke runs: RSS not per row)")
     parser.add_argument("--no-scaleout", action="store_true", help="leave out the scale-out rows (Ray)")
     parser.add_argument("--no-chat", action="store_true", help="leave out the chat model's rows (real weights)")

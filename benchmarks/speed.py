@@ -9,6 +9,7 @@ the same torch threads, the same random model.
 from __future__ import annotations
 
 import os
+import statistics
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -163,14 +164,29 @@ def _quantized(label: str, quantize: str) -> str:
     return f"{label}, int8" if quantize == "int8" else label
 
 
+def _median_row(rounds: Sequence[Row]) -> Row:
+    """One row from the same measurement repeated: the median speed, the highest peak RSS, every round's speed."""
+    speeds = [r["articles_per_s"] for r in rounds]
+    middle = sorted(rounds, key=lambda r: r["articles_per_s"])[len(rounds) // 2]
+    return {
+        **middle,
+        "articles_per_s": statistics.median(speeds),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in rounds),
+        "rounds_articles_per_s": speeds,
+    }
+
+
 def abstractive_rows(
-    work: Workload, articles: int, batch_size: int, backends: Sequence[str], run_row: RunRow
+    work: Workload, articles: int, batch_size: int, backends: Sequence[str], run_row: RunRow, rounds: int = 1
 ) -> list[Row]:
     """Ours against the transformers recipes, in fp32 and int8, on the same `articles` inputs.
 
     The batched recipe of the same batch size and precision is each row's
     anchor (`vs_anchor`); the per-article recipe is the reference row. Only
-    per-article rows have latency percentiles.
+    per-article rows have latency percentiles. The batched rows are measured
+    `rounds` times, interleaved (anchor, ours, anchor, ours, ...), and each
+    keeps its median: on a shared machine one row's speed can move by a
+    tenth between runs, and interleaving exposes both systems to the same drift.
     """
     texts = (work.texts * (1 + articles // max(1, len(work.texts))))[:articles]
     rows: list[Row] = []
@@ -191,21 +207,26 @@ def abstractive_rows(
             )
             for b in backends
         ]
-        measured = []
-        for label, backend, batch, func, args in plan:
-            row = run_row(func, work, texts, *args)
-            measured.append(
-                {
-                    "system": label,
-                    "backend": backend,
-                    "quantize": quantize,
-                    "batch_size": batch,
-                    "articles": len(texts),
-                    "threads": work.threads,
-                    **row,
-                }
-            )
-            print(f"  {label:44} {row['articles_per_s']:7.2f} art/s  RSS {row['peak_rss_mb']:.0f} MB", flush=True)
+        samples: dict[str, list[Row]] = {label: [] for label, *_ in plan}
+        for round_ in range(rounds):
+            for label, _backend, batch, func, args in plan:
+                if batch is None and round_:  # the per-article reference: once
+                    continue
+                row = run_row(func, work, texts, *args)
+                samples[label].append(row)
+                print(f"  {label:44} {row['articles_per_s']:7.2f} art/s  RSS {row['peak_rss_mb']:.0f} MB", flush=True)
+        measured = [
+            {
+                "system": label,
+                "backend": backend,
+                "quantize": quantize,
+                "batch_size": batch,
+                "articles": len(texts),
+                "threads": work.threads,
+                **_median_row(samples[label]),
+            }
+            for label, backend, batch, _func, _args in plan
+        ]
         anchor_speed = next(r["articles_per_s"] for r in measured if r["system"] == anchor)
         for row in measured:
             row["anchor"] = anchor

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ SMOKE = [
     "tiny-t5",
 ]
 SMOKE += ["--headline-tokens", "4", "--paragraph-tokens", "8", "--threads", "1", "--workers", "2", "--in-process"]
+SMOKE += ["--rounds", "2"]
 SMOKE += ["--no-scaleout"]  # its rows are tested on the Ray instance of test_distributed.py
 SMOKE += ["--no-chat"]  # real weights, minutes: test_chat_bench_runs_on_one_article_per_set
 
@@ -157,6 +159,12 @@ def test_abstractive_rows_have_batched_anchors_and_real_latencies(smoke: tuple[d
             assert row["p50_ms"] is None and row["p95_ms"] is None
     assert {r["backend"] for r in rows} == {"recipe", "transformers"}
     assert results["workload"]["headline_policy"] in HEADLINE_POLICIES
+    # Batched rows: the median of interleaved rounds, each round kept; the per-article reference once.
+    rounds = results["workload"]["rounds"]
+    for row in rows:
+        speeds = row["rounds_articles_per_s"]
+        assert len(speeds) == (1 if row["batch_size"] is None else rounds)
+        assert row["articles_per_s"] == pytest.approx(statistics.median(speeds))
 
 
 def test_scaling_has_each_batch_size_per_backend(smoke: tuple[dict[str, Any], str, Path]) -> None:
