@@ -132,8 +132,12 @@ _FILLER = re.compile(rf"{_B}(?:also|now|currently|reportedly|just|very)\s+", re.
 _ARTICLE = re.compile(rf"(?:^(?:The|A|An)\s+|{_B}(?:the|a|an)\s+)")
 # Headlines drop possessive pronouns as they drop articles: "Blair faces his
 # first test" -> "Blair faces first test". Never the first word, never before
-# "own" ("on its own"), and never "her", which may be an object ("told her").
-_POSSESSIVE = re.compile(rf"(?<=\S)\s+(?:his|its|their)\s+(?!own{_E})(?=[\w$£€])")
+# "own" ("on its own") or a decade of life ("in his twenties"), never after
+# "at" ("at its highest"), and never "her", which may be an object ("told her").
+_POSSESSIVE = re.compile(
+    rf"(?<=\S)(?<!\bat)\s+(?:his|its|their)\s+(?!own{_E}|(?:twen|thir|for|fif|six|seven|eigh|nine)ties{_E})"
+    r"(?=[\w$£€])"
+)
 # Where a headline may be cut: after a comma, before a clause, before a phrase.
 _CLAUSE_BREAK = frozenset(
     "and but while which who whom whose that when where although though because after as amid "

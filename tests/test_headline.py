@@ -156,6 +156,14 @@ def test_possessives_go_as_articles_do_but_not_before_own() -> None:
         "Harbour master defended decision to close port"
     )
     assert compress("The rowing club will race on its own this season.", 12) == "Rowing club to race on its own"
+    # Where the headline would not read without it.
+    assert (
+        compress("In his twenties he sailed round the world twice.", 12)
+        == "In his twenties he sailed round world twice"
+    )
+    assert compress("Confidence in the economy is at its highest level since 2001.", 12) == (
+        "Confidence in economy is at its highest level"
+    )
 
 
 def test_given_names_go_when_the_article_uses_the_surname() -> None:
