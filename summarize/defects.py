@@ -279,6 +279,43 @@ def cut_modifier(headline: str, source: Source) -> str | None:
     return None
 
 
+# Verbs whose object needs a complement: "left rates | on hold", "put tax cuts | at the heart".
+_COMPLEMENT_VERBS = frozenset("leave leaves left keep keeps kept put puts".split())
+# What such a complement opens with.
+_COMPLEMENT_STARTS = frozenset("on at in into under out off aside behind unchanged intact alone open".split())
+
+
+def cut_complement(headline: str, source: Source) -> str | None:
+    """A headline must not end between an object and the complement its verb requires.
+
+    Flags a headline whose last verb is "leave", "keep" or "put" with an
+    object after it when, in the source sentence, a complement followed that
+    object: a preposition or "unchanged", "intact", "alone", "open". A time
+    after the object ("left the club | in 2004", "leave early | on 28
+    January") is no complement, and a headline that has one is whole.
+
+    Example: "Bank of England left interest rates" from "The Bank of England
+    has left interest rates on hold at 4.75%."
+    """
+    tokens = headline.split()
+    verbs = verb_positions(tokens)
+    if not verbs or verbs[-1] >= len(tokens) - 1 or _bare(tokens[verbs[-1]]).lower() not in _COMPLEMENT_VERBS:
+        return None
+    if any(_bare(t).lower() in _COMPLEMENT_STARTS for t in tokens[verbs[-1] + 1 :]):
+        return None  # it has one: "left rates on hold | at 4.75%"
+    after = _continuation(headline, source)
+    if after is None:
+        return None
+    following, then = _bare(after[0]).lower(), _bare(after[1]).lower()
+    dated = then in TIME_WORDS or _YEAR.fullmatch(then) or (following == "on" and then[:1].isdigit())
+    if following not in _COMPLEMENT_STARTS or dated:
+        return None
+    return f"ends before the complement of {_bare(tokens[verbs[-1]])!r}: {after[0]!r}"
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _single_quotes(text: str) -> tuple[int, int, int]:
     """Counts opening, closing and maybe-closing (after an s: "fans'") single quotes."""
     opening = len(re.findall(r"(?:^|(?<=[\s(\[\"]))'(?=[^\W\d_])", text))  # not "'90s"
@@ -431,7 +468,13 @@ def headline_defects(headline: str, source: Source, max_words: int = 12) -> list
       The defects found, in the order of HEADLINE_KINDS; empty if none.
     """
     found = [
-        ("bad_end", bad_end(headline) or dangling_verb(headline, source) or cut_modifier(headline, source)),
+        (
+            "bad_end",
+            bad_end(headline)
+            or dangling_verb(headline, source)
+            or cut_modifier(headline, source)
+            or cut_complement(headline, source),
+        ),
         ("unbalanced", unbalanced(headline)),
         ("pronoun_start", pronoun_start(headline)),
         ("foreign_word", ", ".join(foreign_words(headline, source)) or None),

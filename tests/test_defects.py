@@ -10,6 +10,7 @@ from summarize.defects import (
     bad_end,
     boilerplate,
     broken_grammar,
+    cut_complement,
     cut_modifier,
     dangling_verb,
     foreign_words,
@@ -227,3 +228,31 @@ def test_paragraph_defects() -> None:
 def test_rates() -> None:
     per_doc = [[Defect("bad_end", "x"), Defect("no_verb", "y")], [], [Defect("no_verb", "z")], []]
     assert rates(per_doc, ("bad_end", "no_verb")) == {"any": 0.5, "bad_end": 0.25, "no_verb": 0.5}
+
+
+COMPLEMENTS = Source.of(
+    "The harbour board has left its mooring fees on hold at 40 pounds for a sixth month. "
+    "The council put the ferry plan at the heart of its budget. "
+    "Ann Reyes left the rowing club in 2004 after a row. "
+    "Two wardens are set to leave early on 28 January."
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "flagged"),
+    [
+        ("Harbour board left mooring fees", True),
+        ("Council put ferry plan", True),
+        ("Harbour board left mooring fees on hold", False),  # the complement is there
+        ("Ann Reyes left rowing club", False),  # a time, not a complement, followed
+        ("Two wardens set to leave early", False),  # a date followed
+    ],
+)
+def test_a_cut_complement_is_a_bad_end(headline: str, flagged: bool) -> None:
+    assert (cut_complement(headline, COMPLEMENTS) is not None) == flagged
+    assert any(d.kind == "bad_end" for d in headline_defects(headline, COMPLEMENTS)) == flagged
+
+
+def test_a_headline_ending_on_the_verb_is_left_to_dangling_verb() -> None:
+    assert cut_complement("Harbour board has left", COMPLEMENTS) is None
+    assert dangling_verb("Harbour board has left", COMPLEMENTS) is not None
