@@ -283,6 +283,7 @@ def cut_modifier(headline: str, source: Source) -> str | None:
 _COMPLEMENT_VERBS = frozenset("leave leaves left keep keeps kept put puts".split())
 # What such a complement opens with.
 _COMPLEMENT_STARTS = frozenset("on at in into under out off aside behind unchanged intact alone open".split())
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def cut_complement(headline: str, source: Source) -> str | None:
@@ -299,7 +300,10 @@ def cut_complement(headline: str, source: Source) -> str | None:
     """
     tokens = headline.split()
     verbs = verb_positions(tokens)
-    if not verbs or verbs[-1] >= len(tokens) - 1 or _bare(tokens[verbs[-1]]).lower() not in _COMPLEMENT_VERBS:
+    if not verbs or verbs[-1] == len(tokens) - 1:
+        return None  # no verb, or the headline ends on it: `dangling_verb`'s case
+    verb = _bare(tokens[verbs[-1]])
+    if verb.lower() not in _COMPLEMENT_VERBS:
         return None
     if any(_bare(t).lower() in _COMPLEMENT_STARTS for t in tokens[verbs[-1] + 1 :]):
         return None  # it has one: "left rates on hold | at 4.75%"
@@ -307,13 +311,11 @@ def cut_complement(headline: str, source: Source) -> str | None:
     if after is None:
         return None
     following, then = _bare(after[0]).lower(), _bare(after[1]).lower()
-    dated = then in TIME_WORDS or _YEAR.fullmatch(then) or (following == "on" and then[:1].isdigit())
-    if following not in _COMPLEMENT_STARTS or dated:
+    if following not in _COMPLEMENT_STARTS:
         return None
-    return f"ends before the complement of {_bare(tokens[verbs[-1]])!r}: {after[0]!r}"
-
-
-_YEAR = re.compile(r"(?:19|20)\d\d")
+    if then in TIME_WORDS or _YEAR.fullmatch(then) or (following == "on" and then[:1].isdigit()):
+        return None  # a date: "in 2004", "on 28 January"
+    return f"ends before the complement of {verb!r}: {after[0]!r}"
 
 
 def _single_quotes(text: str) -> tuple[int, int, int]:

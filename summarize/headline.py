@@ -403,7 +403,8 @@ def _next_word(s: str, at: int) -> str:
 
 _WORD_AT = re.compile(r"[\w'-]+")
 # "Mr Blair", "Dr Reid": the article names a person by the surname alone.
-_TITLED_SURNAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+([A-Z][\w-]+)")
+_TITLES = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr"})
+_TITLED_SURNAME = re.compile(rf"\b(?:{'|'.join(sorted(_TITLES))})\.?\s+([A-Z][\w-]+)")
 _GIVEN_NAME = re.compile(r"[A-Z][a-z]+")
 
 
@@ -425,7 +426,7 @@ def _drop_given_names(s: str, surnames: Collection[str]) -> str:
     keep = [True] * len(tokens)
     for i in range(len(tokens) - 1):
         surname = tokens[i + 1].rstrip(",;:").removesuffix("'s")
-        after_title = i > 0 and tokens[i - 1].rstrip(".") in {"Mr", "Mrs", "Ms", "Miss", "Dr"}
+        after_title = i > 0 and tokens[i - 1].rstrip(".") in _TITLES
         if surname in surnames and _GIVEN_NAME.fullmatch(tokens[i]) and not after_title:
             keep[i] = False
     return " ".join(t for t, k in zip(tokens, keep, strict=True) if k)

@@ -1,16 +1,18 @@
 """A lean decoder step for T5-family models (t5, flan-t5, mT5), for greedy decoding.
 
-A step through transformers' `forward` costs about 18 ms of Python on the
-CPU whatever the batch (decorators, mask builders, cache objects, output
-records; measured with t5-small's shape at batch 1), a quarter of a step at
-batch 16. This step runs the same layers' own modules on the same weights, in
-the same order, with what does not change between steps made once: the
+A step through transformers' `forward` rebuilds, on every step, what does
+not change between steps (masks, the position bias, the cache's bookkeeping)
+and passes through several layers of wrappers. This step runs the same
+layers' own modules on the same weights, in the same order, with that made
+once: the
 encoder's keys and values for cross-attention, the encoder mask as an additive
 bias, the decoder's relative position bias for every position, and a
 preallocated self-attention cache written in place. The arithmetic is
 transformers' (T5's RMS norm, feed-forward and projection modules are called
 as they are, so dynamic int8 layers work too); tests check the tokens against
-`generate`.
+`generate`. Measured with t5-small's shape at batch 16: 6% less decode time in
+fp32, 8% in int8. The rest of a step is memory traffic (every weight, and the
+encoder's keys and values), the same for both.
 """
 
 from __future__ import annotations
@@ -61,12 +63,10 @@ class T5Decoder:
         self.heads, self.width = first.n_heads, first.key_value_proj_dim
         # Row t: the bias of a query at position t over keys 0..steps-1.
         self.position_bias = first.compute_bias(steps, steps, device=states.device).to(states.dtype)
-        self.cross_bias = None
+        self.cross_bias: torch.Tensor | None = None
         if mask is not None and not bool(mask.all()):
-            blocked = torch.finfo(states.dtype).min
-            self.cross_bias = torch.zeros(mask.shape, dtype=states.dtype, device=states.device)
-            self.cross_bias.masked_fill_(mask == 0, blocked)
-            self.cross_bias = self.cross_bias[:, None, None, :]
+            blocked = torch.zeros(mask.shape, dtype=states.dtype, device=states.device)
+            self.cross_bias = blocked.masked_fill_(mask == 0, torch.finfo(states.dtype).min)[:, None, None, :]
         self.cross: list[tuple[torch.Tensor, torch.Tensor]] = []
         self.cache: list[tuple[torch.Tensor, torch.Tensor]] = []
         for block in self.blocks:
