@@ -160,3 +160,13 @@ def test_the_lean_step_gives_generates_logits(tiny_t5: Path) -> None:
             ).logits[:, -1, :]
             torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-5)
             tokens = torch.cat([tokens, got.argmax(-1, keepdim=True)], dim=1)
+
+
+def test_a_plain_projection_is_the_layers_product_and_any_other_layer_is_called() -> None:
+    torch.manual_seed(0)
+    x = torch.randn(5, 1, 16)
+    plain = torch.nn.Linear(16, 24, bias=False)
+    assert t5_decoder._project(plain, x).shape == (5, 1, 24)
+    assert torch.allclose(t5_decoder._project(plain, x), plain(x), atol=1e-6)
+    biased = torch.nn.Linear(16, 24)
+    assert torch.equal(t5_decoder._project(biased, x), biased(x))
