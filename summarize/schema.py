@@ -20,7 +20,7 @@ from typing import Any, Protocol
 METHODS: tuple[str, ...] = ("auto", "abstractive", "chat", "textrank")
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda", "mps")
 QUANTIZE: tuple[str, ...] = ("none", "int8")
-BACKENDS: tuple[str, ...] = ("transformers",)
+BACKENDS: tuple[str, ...] = ("transformers", "ctranslate2")
 LONG_INPUT: tuple[str, ...] = ("auto", "truncate", "chunk")
 ON_FLAG: tuple[str, ...] = ("replace", "note", "drop")
 # The model `--model` names when it is not given, and the one `--method chat`
@@ -269,7 +269,11 @@ class EngineConfig(_Settings):
 
     method: str = _setting("auto", "auto uses a model when one is available, else textrank", choices=METHODS)
     model: str = _setting(DEFAULT_MODEL, "Registry name, hub id, local model directory or .gguf file.")
-    backend: str = _setting("transformers", "Inference backend for seq2seq models.", choices=BACKENDS)
+    backend: str = _setting(
+        "transformers",
+        "Inference backend for seq2seq models (ctranslate2: pip install 'summarize[ctranslate2]').",
+        choices=BACKENDS,
+    )
     device: str = _setting("auto", "Where the model runs.", choices=DEVICES)
     quantize: str = _setting("none", "int8 quantises Linear layers on the CPU.", choices=QUANTIZE)
     threads: int | None = _setting(None, "torch CPU threads (default: the cores, shared among workers).", lo=1, hi=1024)

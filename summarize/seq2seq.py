@@ -4,7 +4,8 @@ Each batch is encoded once and the paragraph decoded from those states; the
 headline is compressed from the paragraph's first sentence, or decoded with a
 prompt of its own (the registry's `headline_policy`). Batching and long
 inputs (truncated, or chunked and condensed) are `generation.ModelEngine`'s,
-shared with the chat engine.
+shared with the chat engine. Another backend (`ct2_backend.py`) replaces
+only `_write`, the model's part: the rest is this engine's whatever runs it.
 """
 
 from __future__ import annotations
@@ -126,6 +127,15 @@ class Seq2SeqEngine(ModelEngine):
             for doc, (headline, paragraph), note in zip(docs, outputs, notes, strict=True)
         ]
 
+    def _ids(self, texts: Sequence[str], prefix: str) -> list[list[int]]:
+        """Token ids of each text after `prefix`, cut to the input limit."""
+        ids = self.tokenizer(
+            [prefix + t for t in texts],
+            truncation=True,  # a guard only: over-long texts were truncated or condensed first
+            max_length=self.max_input,
+        )["input_ids"]
+        return [list(x) for x in ids]
+
     def _encode(self, texts: Sequence[str], prefix: str) -> tuple[torch.Tensor, torch.Tensor]:
         """Encoder states and mask of a batch, padded to its longest text.
 
@@ -135,11 +145,7 @@ class Seq2SeqEngine(ModelEngine):
         (measured, see models/README.md). Batches come sorted by length, and
         most news articles fill the input limit, so groups are few and large.
         """
-        ids = self.tokenizer(
-            [prefix + t for t in texts],
-            truncation=True,  # a guard only: over-long texts were truncated or condensed first
-            max_length=self.max_input,
-        )["input_ids"]
+        ids = self._ids(texts, prefix)
         width = max(len(x) for x in ids)
         encoder = self.model.get_encoder()
         states: torch.Tensor | None = None
@@ -159,21 +165,29 @@ class Seq2SeqEngine(ModelEngine):
     def _generate_batch(
         self, texts: Sequence[str], call: CallSettings, headline: bool, languages: Sequence[str]
     ) -> list[tuple[str, str]]:
+        decode_headline = headline and self.spec.headline_policy != "from-paragraph"
+        written, decoded = self._write(texts, call, decode_headline)
+        paragraphs = [" ".join(p.split()) for p in written]
+        if not headline:
+            headlines = [""] * len(texts)
+        elif decoded is None:
+            pairs = zip(paragraphs, languages, strict=True)
+            headlines = [headline_from(p, call.headline_words, lang) for p, lang in pairs]
+        else:
+            pairs = zip(decoded, languages, strict=True)
+            headlines = [clean_headline(h, call.headline_words, lang) for h, lang in pairs]
+        return list(zip(headlines, paragraphs, strict=True))
+
+    def _write(self, texts: Sequence[str], call: CallSettings, headline: bool) -> tuple[list[str], list[str] | None]:
+        """The model's paragraphs and, if `headline`, its decoded headlines (else None), as text."""
         with torch.inference_mode():
             states, mask = self._encode(texts, self.spec.prefix)
-            paragraphs = [" ".join(p.split()) for p in self._decode(states, mask, self.spec.paragraph, call)]
+            paragraphs = self._decode(states, mask, self.spec.paragraph, call)
             if not headline:
-                headlines = [""] * len(texts)
-            elif self.spec.headline_policy == "from-paragraph":
-                pairs = zip(paragraphs, languages, strict=True)
-                headlines = [headline_from(p, call.headline_words, lang) for p, lang in pairs]
-            else:
-                if self.spec.headline_prefix != self.spec.prefix:
-                    states, mask = self._encode(texts, self.spec.headline_prefix)
-                decoded = self._decode(states, mask, self.spec.headline, call)
-                pairs = zip(decoded, languages, strict=True)
-                headlines = [clean_headline(h, call.headline_words, lang) for h, lang in pairs]
-        return list(zip(headlines, paragraphs, strict=True))
+                return paragraphs, None
+            if self.spec.headline_prefix != self.spec.prefix:
+                states, mask = self._encode(texts, self.spec.headline_prefix)
+            return paragraphs, self._decode(states, mask, self.spec.headline, call)
 
     def _decode(
         self, states: torch.Tensor, mask: torch.Tensor, settings: dict[str, Any], call: CallSettings

@@ -222,9 +222,15 @@ def load_engine(spec: ModelSpec, directory: Path, config: EngineConfig) -> Engin
         other = "chat" if spec.kind == "chat" else "abstractive"
         raise ModelUnavailable(f"{spec.name} is a {spec.kind} model; use --method {other} or auto")
     if spec.kind == "chat":
+        if config.backend != "transformers":
+            raise ModelUnavailable(f"{spec.name} is a chat model; the {config.backend} backend runs seq2seq models")
         from summarize import chat
 
         return chat.load_engine(spec, directory, config)
+    if config.backend == "ctranslate2":
+        from summarize import ct2_backend
+
+        return ct2_backend.load_engine(spec, directory, config)
     from summarize import seq2seq
 
     return seq2seq.load_engine(spec, directory, config)

@@ -30,7 +30,7 @@ ARTICLE = (
 
 
 def go_offline(monkeypatch: pytest.MonkeyPatch, cache: Path) -> None:
-    """Fails any connection off loopback, and points the HF cache at `cache` (empty), offline."""
+    """Fails any connection off loopback, and points the HF cache (empty, offline) and ours into `cache`."""
     real_connect = socket.socket.connect
 
     def guarded(sock: socket.socket, address: Any) -> Any:
@@ -43,6 +43,7 @@ def go_offline(monkeypatch: pytest.MonkeyPatch, cache: Path) -> None:
     monkeypatch.setenv("HF_HOME", str(cache))
     monkeypatch.setenv("HF_HUB_CACHE", str(cache / "hub"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("SUMMARIZE_CACHE", str(cache / "summarize"))
 
 
 @pytest.fixture(autouse=True)
