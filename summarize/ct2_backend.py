@@ -2,8 +2,8 @@
 
 CTranslate2 runs a converted copy of a transformers model in its own C++
 runtime. The first load converts the model's directory once, a step the user
-is told of, into a cache folder keyed by the model's files and the compute
-type; later loads read the cache. Only the model's part of the engine
+is told of, into a cache folder keyed by the contents of the model's files
+and the compute type; later loads read the cache. Only the model's part of the engine
 (`_write`: token ids in, text out) is CTranslate2's: batching, long inputs,
 headlines and the guard are `Seq2SeqEngine`'s, the same for both backends.
 
@@ -26,7 +26,9 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +51,35 @@ _SETTINGS = {
 _IGNORED = {"do_sample", "early_stopping"}
 
 
-def compute_type(device: str, quantize: str) -> str:
-    """CTranslate2's compute type: int8 or float32 on the CPU, int8_float16 or float16 on CUDA.
+def pick_ct2_device(requested: str) -> str:
+    """The device for CTranslate2: for "auto", CUDA where CTranslate2 sees a
+    GPU, else the CPU (it has no MPS; torch's view of CUDA does not count,
+    as a CPU build of torch may sit beside a CUDA build of CTranslate2).
+
+    Raises:
+      ModelUnavailable: the requested device is not one CTranslate2 can use here.
+    """
+    import ctranslate2
+
+    cuda = ctranslate2.get_cuda_device_count() > 0
+    if requested == "auto":
+        return "cuda" if cuda else "cpu"
+    if requested == "cpu" or (requested == "cuda" and cuda):
+        return requested
+    raise ModelUnavailable(f"the ctranslate2 backend cannot run on {requested} here (it runs on the CPU or CUDA)")
+
+
+def compute_type(device: str, quantize: str, bfloat16: bool | None = None) -> str:
+    """CTranslate2's compute type: int8 or float32 on the CPU; on CUDA, bfloat16
+    where the GPU has it (int8_bfloat16 for int8), else float32 (int8_float32).
+
+    T5-family models overflow in float16 (they were trained in bfloat16), so
+    float16 is never chosen.
+
+    Args:
+      device: "cpu" or "cuda".
+      quantize: "none" or "int8".
+      bfloat16: whether the GPU has bfloat16 (asked of CTranslate2 when None).
 
     Raises:
       ModelUnavailable: a device CTranslate2 does not run on.
@@ -59,7 +88,12 @@ def compute_type(device: str, quantize: str) -> str:
         raise ModelUnavailable(f"the ctranslate2 backend runs on the CPU or CUDA, not {device}")
     if device == "cpu":
         return "int8" if quantize == "int8" else "float32"
-    return "int8_float16" if quantize == "int8" else "float16"
+    if bfloat16 is None:
+        import ctranslate2
+
+        bfloat16 = "bfloat16" in ctranslate2.get_supported_compute_types("cuda")
+    wide = "bfloat16" if bfloat16 else "float32"
+    return f"int8_{wide}" if quantize == "int8" else wide
 
 
 def translate_kwargs(settings: dict[str, Any], call: CallSettings) -> dict[str, Any]:
@@ -83,49 +117,111 @@ def cache_root() -> Path:
     return Path(base).expanduser() / "ctranslate2"
 
 
-def cache_key(directory: Path, compute: str) -> str:
-    """A key that changes when any of the model's files or the compute type does.
+# Files at most this big are hashed whole; of bigger ones (weights), a slice
+# at the start, the middle and the end, which differ between any two trainings.
+_WHOLE = 16 << 20
+_SLICE = 1 << 20
+# A scratch folder this old (seconds) is a killed conversion's.
+_STALE = 6 * 3600
 
-    Names, sizes and modification times: cheap on a model of gigabytes, and a
-    file rewritten in place gets a new time.
+
+def _file_digest(path: Path) -> bytes:
+    size = path.stat().st_size
+    digest = hashlib.sha256(str(size).encode())
+    with open(path, "rb") as handle:
+        if size <= _WHOLE:
+            digest.update(handle.read())
+        else:
+            for offset in (0, size // 2, size - _SLICE):
+                handle.seek(offset)
+                digest.update(handle.read(_SLICE))
+    return digest.digest()
+
+
+def cache_key(directory: Path, compute: str) -> str:
+    """A key that changes when the model's files, the compute type or the converter's versions do.
+
+    Keyed by content, not times: a copy or a fresh download of the same files
+    is the same model, and two models whose files have the same sizes and
+    times (reproducible builds set every time alike) are not. Hidden folders
+    (`.git`, caches) are left out.
     """
     import ctranslate2
+    import transformers
 
-    digest = hashlib.sha256(f"{compute}\n{ctranslate2.__version__}\n".encode())
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(directory)}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
+    digest = hashlib.sha256(f"{compute}\n{ctranslate2.__version__}\n{transformers.__version__}\n".encode())
+    files = (
+        p
+        for p in directory.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    )
+    for path in sorted(files):
+        digest.update(f"{path.relative_to(directory)}\t".encode() + _file_digest(path))
     return digest.hexdigest()[:24]
+
+
+def _remove_stale_scratch(root: Path) -> None:
+    """Removes the scratch folders of conversions killed long ago (SIGKILL, power loss)."""
+    now = time.time()
+    for scratch in root.glob(".converting-*"):
+        try:
+            if now - scratch.stat().st_mtime > _STALE:
+                shutil.rmtree(scratch, ignore_errors=True)
+        except OSError:
+            pass
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Holds an exclusive lock on `path` for the block, where the platform has one:
+    processes starting together (workers, Ray actors) convert a model once."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: each process may convert; the rename keeps the result whole
+        yield
+        return
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def converted(directory: Path, name: str, compute: str) -> Path:
     """The CTranslate2 copy of the model in `directory`, converted now if it is not cached.
 
-    A conversion is written to a temporary folder and renamed into place, so an
-    interrupted one leaves nothing half-written behind.
+    A conversion is written to a scratch folder beside the cache and renamed
+    into place, under a lock, so neither an interrupted conversion nor two at
+    once leave a half-written copy behind.
 
     Raises:
-      ModelUnavailable: the converter cannot convert this model.
+      ModelUnavailable: the cache cannot be written, or the converter cannot convert this model.
     """
     import ctranslate2
 
-    target = cache_root() / f"{cache_key(directory, compute)}-{compute}"
-    if (target / "model.bin").is_file():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    log.warning("converting %s to CTranslate2 (%s), once; cached in %s", name, compute, target)
-    scratch = Path(tempfile.mkdtemp(prefix=".converting-", dir=target.parent))
+    root = cache_root()
     try:
-        converter = ctranslate2.converters.TransformersConverter(str(directory))
-        converter.convert(str(scratch / "model"), quantization=compute, force=True)
-        os.replace(scratch / "model", target)
+        target = root / f"{cache_key(directory, compute)}-{compute}"
+        root.mkdir(parents=True, exist_ok=True)
+        with _locked(root / f".{target.name}.lock"):
+            if (target / "model.bin").is_file():
+                return target
+            _remove_stale_scratch(root)
+            log.warning("converting %s to CTranslate2 (%s), once; cached in %s", name, compute, target)
+            scratch = Path(tempfile.mkdtemp(prefix=".converting-", dir=root))
+            try:
+                converter = ctranslate2.converters.TransformersConverter(str(directory))
+                converter.convert(str(scratch / "model"), quantization=compute, force=True)
+                shutil.rmtree(target, ignore_errors=True)  # a copy left incomplete by hand or by a crash
+                os.replace(scratch / "model", target)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+    except OSError as err:
+        raise ModelUnavailable(f"cannot write the CTranslate2 cache {root} (set SUMMARIZE_CACHE): {err}") from err
     except Exception as err:  # noqa: BLE001 - the converter raises many kinds; each is a model we cannot run
-        if (target / "model.bin").is_file():  # another process's conversion won the race to the same folder
-            return target
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise ModelUnavailable(f"ctranslate2 cannot convert {name}: {reason}") from err
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
     return target
 
 
@@ -154,14 +250,15 @@ def load_engine(spec: ModelSpec, directory: Path, config: EngineConfig) -> CT2En
       ModelUnavailable: ctranslate2 is not installed, or the model, its
         conversion or the device cannot be had.
     """
-    return load_cached(spec, directory, config, _load)
+    try:
+        import ctranslate2  # noqa: F401 - only whether it is there
+    except ImportError as err:
+        raise ModelUnavailable("--backend ctranslate2 needs ctranslate2: pip install 'summarize[ctranslate2]'") from err
+    return load_cached(spec, directory, config, _load, pick_ct2_device)
 
 
 def _load(spec: ModelSpec, directory: Path, device: str, config: EngineConfig) -> CT2Engine:
-    try:
-        import ctranslate2
-    except ImportError as err:
-        raise ModelUnavailable("--backend ctranslate2 needs ctranslate2: pip install 'summarize[ctranslate2]'") from err
+    import ctranslate2
     from transformers import AutoTokenizer
 
     compute = compute_type(device, config.quantize)
@@ -173,12 +270,17 @@ def _load(spec: ModelSpec, directory: Path, device: str, config: EngineConfig) -
         raise ModelUnavailable(f"{spec.name} has no tokenizer in {directory}: {err}") from err
     if not has_vocabulary(tokenizer):
         raise ModelUnavailable(f"{spec.name} has no usable tokenizer in {directory}")
-    translator = ctranslate2.Translator(
-        str(converted(directory, spec.name, compute)),
-        device=device,
-        compute_type=compute,
-        inter_threads=1,
-        intra_threads=config.threads or physical_cores(),
-    )
+    folder = converted(directory, spec.name, compute)
+    threads = config.threads or physical_cores()
+    try:
+        translator = ctranslate2.Translator(
+            str(folder), device=device, compute_type=compute, inter_threads=1, intra_threads=threads
+        )
+    except Exception as err:  # noqa: BLE001 - a damaged copy, or a device or library CTranslate2 cannot use
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ModelUnavailable(
+            f"ctranslate2 cannot load {spec.name} from {folder} on {device} ({compute}): {reason}; "
+            "if the copy is damaged, delete that folder to convert again"
+        ) from err
     log.info("loaded %s with ctranslate2 (%s) on %s", spec.name, compute, device)
     return CT2Engine(translator, tokenizer, spec, device, config.batch_size)

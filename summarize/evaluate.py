@@ -31,7 +31,15 @@ from summarize.schema import CallSettings, Document, EngineConfig, Prepared
 
 ROUGE_TYPES: tuple[str, ...] = ("rouge1", "rouge2", "rougeLsum")
 # The options that change a score, in the signature.
-SIGNATURE_OPTIONS = ("headline_words", "paragraph_words", "sentences", "num_beams", "max_input_tokens", "quantize")
+SIGNATURE_OPTIONS = (
+    "headline_words",
+    "paragraph_words",
+    "sentences",
+    "num_beams",
+    "max_input_tokens",
+    "quantize",
+    "backend",
+)
 SCORER_SETTINGS = "rouge-score:use_stemmer=True,F1x100,Lsum=summarize.prepare"
 
 

@@ -276,7 +276,12 @@ class EngineConfig(_Settings):
     )
     device: str = _setting("auto", "Where the model runs.", choices=DEVICES)
     quantize: str = _setting("none", "int8 quantises Linear layers on the CPU.", choices=QUANTIZE)
-    threads: int | None = _setting(None, "torch CPU threads (default: the cores, shared among workers).", lo=1, hi=1024)
+    threads: int | None = _setting(
+        None,
+        "CPU threads of torch or CTranslate2, set at load (default: the cores, shared among workers).",
+        lo=1,
+        hi=1024,
+    )
     workers: int = _setting(1, "Processes sharing each TextRank batch (at most the cores).", lo=1, hi=max(1, _cores()))
     batch_size: int = _setting(16, "Documents per batch.", lo=1, hi=4096)
     allow_download: bool = _setting(False, "Fetch the model from the hub when it is not cached.")

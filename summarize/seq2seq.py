@@ -238,6 +238,7 @@ def load_cached(
     directory: Path,
     config: EngineConfig,
     loader: Callable[[ModelSpec, Path, str, EngineConfig], Engine],
+    device_for: Callable[[str], str] = pick_device,
 ) -> Engine:
     """Loads a model engine once per process: the same files, device and settings share it.
 
@@ -246,11 +247,12 @@ def load_cached(
       directory: the model's files.
       config: the load-time settings (device, quantisation, threads, input limit).
       loader: makes the engine: (spec, directory, device, config) -> engine.
+      device_for: the device for `config.device` ("auto" included).
 
     Raises:
       ModelUnavailable: the model or the device cannot be had.
     """
-    device = pick_device(config.device)
+    device = device_for(config.device)
     if config.max_input_tokens is not None:
         spec = spec.replace(max_input_tokens=config.max_input_tokens)
     key = (

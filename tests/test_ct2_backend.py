@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -97,11 +98,9 @@ def test_int8_agrees_with_torch_int8_within_the_stated_tolerance(tiny_t5: Path) 
     assert same >= len(INPUTS) / 2
 
 
-def test_a_model_is_converted_once_per_compute_type_and_again_when_its_files_change(
+def test_a_model_is_converted_once_per_compute_type_and_again_when_its_contents_change(
     tiny_t5: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import shutil
-
     import ctranslate2
 
     monkeypatch.setenv("SUMMARIZE_CACHE", str(tmp_path / "cache"))
@@ -121,13 +120,63 @@ def test_a_model_is_converted_once_per_compute_type_and_again_when_its_files_cha
     assert conversions == ["float32"] and "converting tiny to CTranslate2 (float32), once" in caplog.text
     int8 = ct2_backend.converted(model, "tiny", "int8")
     assert int8 != first and conversions == ["float32", "int8"]
+    # A copy of the same files (new times) with a .git folder beside them is the same model.
+    copy = tmp_path / "copy"
+    shutil.copytree(model, copy)
+    (copy / ".git").mkdir()
+    (copy / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    assert ct2_backend.converted(copy, "tiny", "float32") == first and len(conversions) == 2
+    # Other contents of the same size (a fine-tune of the same shape, say) are another model.
     config = model / "config.json"
-    config.write_text(json.dumps({**json.loads(config.read_text()), "summarize_test": 1}))
+    text = config.read_text()
+    assert '"dropout_rate": 0.1,' in text
+    config.write_text(text.replace('"dropout_rate": 0.1,', '"dropout_rate": 0.2,'))
     assert ct2_backend.converted(model, "tiny", "float32") != first and len(conversions) == 3
-    # Nothing half-written is left beside the conversions.
-    assert (
-        sorted(p.name.startswith(".converting") for p in (tmp_path / "cache" / "ctranslate2").iterdir()) == [False] * 3
-    )
+    # Nothing half-written is left beside the conversions (the lock files are empty).
+    entries = list((tmp_path / "cache" / "ctranslate2").iterdir())
+    assert not [p for p in entries if p.name.startswith(".converting")]
+    assert len([p for p in entries if not p.name.startswith(".")]) == 3
+
+
+def test_a_damaged_or_unwritable_cache_is_a_clear_error_and_an_incomplete_copy_is_replaced(
+    tiny_t5: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARIZE_CACHE", str(tmp_path / "cache"))
+    config = EngineConfig(method="abstractive", model=str(tiny_t5), device="cpu", backend="ctranslate2")
+    folder = ct2_backend.converted(tiny_t5, "tiny", "float32")
+    (folder / "model.bin").write_bytes((folder / "model.bin").read_bytes()[:1000])
+    with pytest.raises(ModelUnavailable, match=f"cannot load .* from {folder} .*delete that folder to convert again"):
+        ct2_backend.load_engine(*resolve(str(tiny_t5)), config)
+    summary = Summarizer(config.replace(method="auto")).summarize(ARTICLE)
+    assert summary.method == "textrank" and "delete that folder" in summary.notes[0]
+    # A folder without its model (emptied by hand, say) is converted again.
+    shutil.rmtree(folder)
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    assert ct2_backend.converted(tiny_t5, "tiny", "float32") == folder and (folder / "model.bin").is_file()
+    # A cache path that is a file.
+    (tmp_path / "afile").write_text("")
+    monkeypatch.setenv("SUMMARIZE_CACHE", str(tmp_path / "afile"))
+    unwritable = r"cannot write the CTranslate2 cache .* \(set SUMMARIZE_CACHE\): .*Not a directory"
+    with pytest.raises(ModelUnavailable, match=unwritable):
+        ct2_backend.converted(tiny_t5, "tiny", "float32")
+
+
+def test_a_killed_conversions_scratch_folder_is_removed_later(
+    tiny_t5: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import time
+
+    monkeypatch.setenv("SUMMARIZE_CACHE", str(tmp_path))
+    old = tmp_path / "ctranslate2" / ".converting-killed"
+    recent = tmp_path / "ctranslate2" / ".converting-running"
+    for scratch in (old, recent):
+        scratch.mkdir(parents=True)
+    long_ago = time.time() - 24 * 3600
+    os.utime(old, (long_ago, long_ago))
+    ct2_backend.converted(tiny_t5, "tiny", "int8")
+    assert not old.exists() and recent.exists()  # another process may still be writing the recent one
 
 
 def test_a_model_the_converter_cannot_convert_is_reported_and_auto_falls_back(
@@ -145,7 +194,7 @@ def test_a_model_the_converter_cannot_convert_is_reported_and_auto_falls_back(
     summary = Summarizer(method="auto", model=str(tiny_t5), backend="ctranslate2").summarize(ARTICLE)
     assert summary.method == "textrank" and summary.headline and summary.paragraph
     assert "ctranslate2 cannot convert" in summary.notes[0] and "fell back to textrank" in summary.notes[0]
-    assert not any((tmp_path / "ctranslate2").iterdir())  # nothing half-converted is left
+    assert not [p for p in (tmp_path / "ctranslate2").iterdir() if p.name.startswith(".converting")]
 
 
 def test_missing_package_unsupported_device_or_setting_is_a_clear_error(
@@ -153,12 +202,26 @@ def test_missing_package_unsupported_device_or_setting_is_a_clear_error(
 ) -> None:
     with pytest.raises(ModelUnavailable, match="runs on the CPU or CUDA, not mps"):
         ct2_backend.compute_type("mps", "none")
-    assert [ct2_backend.compute_type(d, q) for d in ("cpu", "cuda") for q in ("none", "int8")] == [
-        "float32",
-        "int8",
-        "float16",
-        "int8_float16",
+    # Never float16: T5-family models overflow in it.
+    assert [ct2_backend.compute_type("cpu", q) for q in ("none", "int8")] == ["float32", "int8"]
+    assert [ct2_backend.compute_type("cuda", q, bfloat16=True) for q in ("none", "int8")] == [
+        "bfloat16",
+        "int8_bfloat16",
     ]
+    assert [ct2_backend.compute_type("cuda", q, bfloat16=False) for q in ("none", "int8")] == [
+        "float32",
+        "int8_float32",
+    ]
+    # The device is CTranslate2's choice: "auto" is never MPS, and CUDA only where CTranslate2 sees a GPU.
+    import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 0)
+    assert ct2_backend.pick_ct2_device("auto") == "cpu"
+    for device in ("mps", "cuda"):
+        with pytest.raises(ModelUnavailable, match=f"cannot run on {device} here"):
+            ct2_backend.pick_ct2_device(device)
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
+    assert ct2_backend.pick_ct2_device("auto") == "cuda" == ct2_backend.pick_ct2_device("cuda")
     with pytest.raises(ModelUnavailable, match="no counterpart for the generation setting 'top_k'"):
         ct2_backend.translate_kwargs({"top_k": 5}, CallSettings())
     assert ct2_backend.translate_kwargs({"num_beams": 4, "max_new_tokens": 9}, CallSettings(num_beams=1)) == {

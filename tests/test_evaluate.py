@@ -51,6 +51,7 @@ def test_eval_json_schema_and_signature(tmp_path: Path) -> None:
         "method:textrank",
         "model:-",
         "paragraph_words=60",
+        "backend=transformers",
         "data:tiny.jsonl:2:sha256=",
         "use_stemmer=True",
     ):
