@@ -32,7 +32,7 @@ import torch
 
 from summarize.generation import ModelEngine
 from summarize.headline import clean_headline
-from summarize.models import ModelSpec, ModelUnavailable
+from summarize.models import ModelSpec, ModelUnavailable, first_line
 from summarize.prepare import split_sentences
 from summarize.schema import CallSettings, EngineConfig, Prepared, Summary
 from summarize.seq2seq import finish_loading, generation_kwargs, headline_from, load_cached, pick_dtype
@@ -246,7 +246,7 @@ def _load(spec: ModelSpec, directory: Path, device: str, config: EngineConfig) -
             tokenizer = AutoTokenizer.from_pretrained(directory, **files)
             model = AutoModelForCausalLM.from_pretrained(directory, dtype=pick_dtype(device), **files)
     except Exception as err:  # noqa: BLE001 - a broken model is reported, not raised
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        reason = first_line(err)
         if spec.gguf_file and ("gguf" in reason.lower() or "accelerate" in reason.lower()):
             reason += " (GGUF files need the chat extra: pip install 'summarize[chat]')"
         raise ModelUnavailable(f"{spec.name} could not be loaded from {directory}: {reason}") from err

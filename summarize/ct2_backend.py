@@ -32,9 +32,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from summarize.models import ModelSpec, ModelUnavailable
+from summarize.models import ModelSpec, ModelUnavailable, first_line
 from summarize.schema import CallSettings, EngineConfig
-from summarize.seq2seq import Seq2SeqEngine, generation_kwargs, has_vocabulary, load_cached, physical_cores
+from summarize.seq2seq import Seq2SeqEngine, generation_kwargs, load_cached, load_tokenizer, physical_cores
 
 log = logging.getLogger(__name__)
 
@@ -220,8 +220,7 @@ def converted(directory: Path, name: str, compute: str) -> Path:
     except OSError as err:
         raise ModelUnavailable(f"cannot write the CTranslate2 cache {root} (set SUMMARIZE_CACHE): {err}") from err
     except Exception as err:  # noqa: BLE001 - the converter raises many kinds; each is a model we cannot run
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise ModelUnavailable(f"ctranslate2 cannot convert {name}: {reason}") from err
+        raise ModelUnavailable(f"ctranslate2 cannot convert {name}: {first_line(err)}") from err
     return target
 
 
@@ -259,17 +258,11 @@ def load_engine(spec: ModelSpec, directory: Path, config: EngineConfig) -> CT2En
 
 def _load(spec: ModelSpec, directory: Path, device: str, config: EngineConfig) -> CT2Engine:
     import ctranslate2
-    from transformers import AutoTokenizer
 
     compute = compute_type(device, config.quantize)
     for settings in (spec.paragraph, spec.headline):
         translate_kwargs(settings, CallSettings())  # an unsupported setting fails now, not on the first batch
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
-    except Exception as err:  # noqa: BLE001 - a broken model is reported, not raised
-        raise ModelUnavailable(f"{spec.name} has no tokenizer in {directory}: {err}") from err
-    if not has_vocabulary(tokenizer):
-        raise ModelUnavailable(f"{spec.name} has no usable tokenizer in {directory}")
+    tokenizer = load_tokenizer(spec, directory)
     folder = converted(directory, spec.name, compute)
     threads = config.threads or physical_cores()
     try:
@@ -277,9 +270,8 @@ def _load(spec: ModelSpec, directory: Path, device: str, config: EngineConfig) -
             str(folder), device=device, compute_type=compute, inter_threads=1, intra_threads=threads
         )
     except Exception as err:  # noqa: BLE001 - a damaged copy, or a device or library CTranslate2 cannot use
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise ModelUnavailable(
-            f"ctranslate2 cannot load {spec.name} from {folder} on {device} ({compute}): {reason}; "
+            f"ctranslate2 cannot load {spec.name} from {folder} on {device} ({compute}): {first_line(err)}; "
             "if the copy is damaged, delete that folder to convert again"
         ) from err
     log.info("loaded %s with ctranslate2 (%s) on %s", spec.name, compute, device)

@@ -54,6 +54,12 @@ class ModelUnavailable(RuntimeError):
     """The model cannot be loaded; the message says why and how to fix it."""
 
 
+def first_line(err: BaseException) -> str:
+    """The first line of an error's message, or its type's name: a library's
+    reason in one line, for a message of ours."""
+    return str(err).splitlines()[0] if str(err) else type(err).__name__
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """How to load and run one model.
@@ -387,7 +393,7 @@ def _fetch(hub_id: str, revision: str, timeout: float) -> tuple[bool, str]:
             etag_timeout=timeout,
         )
     except Exception as err:  # noqa: BLE001 - reported to the user in one line
-        return False, (str(err).splitlines()[0] if str(err) else type(err).__name__)
+        return False, first_line(err)
     return True, str(path)
 
 

@@ -26,7 +26,7 @@ from transformers.modeling_outputs import BaseModelOutput
 from summarize import greedy
 from summarize.generation import ModelEngine
 from summarize.headline import clean_headline, compress
-from summarize.models import ModelSpec, ModelUnavailable
+from summarize.models import ModelSpec, ModelUnavailable, first_line
 from summarize.prepare import split_sentences
 from summarize.schema import CallSettings, EngineConfig, Prepared, Summary
 
@@ -129,12 +129,12 @@ class Seq2SeqEngine(ModelEngine):
 
     def _ids(self, texts: Sequence[str], prefix: str) -> list[list[int]]:
         """Token ids of each text after `prefix`, cut to the input limit."""
-        ids = self.tokenizer(
+        ids: list[list[int]] = self.tokenizer(
             [prefix + t for t in texts],
             truncation=True,  # a guard only: over-long texts were truncated or condensed first
             max_length=self.max_input,
         )["input_ids"]
-        return [list(x) for x in ids]
+        return ids
 
     def _encode(self, texts: Sequence[str], prefix: str) -> tuple[torch.Tensor, torch.Tensor]:
         """Encoder states and mask of a batch, padded to its longest text.
@@ -299,17 +299,31 @@ def load_engine(spec: ModelSpec, directory: Path, config: EngineConfig) -> Seq2S
     return load_cached(spec, directory, config, _load)
 
 
-def _load(spec: ModelSpec, directory: Path, device: str, config: EngineConfig) -> Seq2SeqEngine:
+def load_tokenizer(spec: ModelSpec, directory: Path) -> Any:
+    """The model's tokenizer, from its directory only.
+
+    Raises:
+      ModelUnavailable: it cannot be loaded, or it has no vocabulary.
+    """
     try:
         tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
-        model = AutoModelForSeq2SeqLM.from_pretrained(directory, local_files_only=True, dtype=pick_dtype(device))
     except Exception as err:  # noqa: BLE001 - a broken model is reported, not raised
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise ModelUnavailable(f"{spec.name} could not be loaded from {directory}: {reason}") from err
+        raise ModelUnavailable(f"{spec.name} could not be loaded from {directory}: {first_line(err)}") from err
     if not has_vocabulary(tokenizer):
         raise ModelUnavailable(
             f"{spec.name} has no usable tokenizer in {directory} (tokenizer.json, spiece.model or vocab files)"
         )
+    return tokenizer
+
+
+def _load(spec: ModelSpec, directory: Path, device: str, config: EngineConfig) -> Seq2SeqEngine:
+    # The weights first: a folder with no model at all (a stray config.json)
+    # is reported as that, not as the tokenizer it also lacks.
+    try:
+        model = AutoModelForSeq2SeqLM.from_pretrained(directory, local_files_only=True, dtype=pick_dtype(device))
+    except Exception as err:  # noqa: BLE001 - a broken model is reported, not raised
+        raise ModelUnavailable(f"{spec.name} could not be loaded from {directory}: {first_line(err)}") from err
+    tokenizer = load_tokenizer(spec, directory)
     model = finish_loading(model, device, config)
     log.info("loaded %s on %s", spec.name, device)
     return Seq2SeqEngine(model, tokenizer, spec, device, config.batch_size)
