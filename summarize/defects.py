@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from summarize.grammar import AUXILIARIES, has_verb, parts_of_speech, verb_forms, verb_positions
+from summarize.grammar import AUXILIARIES, has_verb, parts_of_speech, verb_family, verb_forms, verb_positions
 from summarize.prepare import SENTENCE_END, STOPWORDS, normalize, prepare, split_sentences, strip_dateline, words
 from summarize.schema import Document, Prepared
 
@@ -42,7 +42,7 @@ FUNCTION_WORDS = frozenset(
     beside near upon throughout beyond behind below above around along alongside following""".split()
 )
 # Adverbs that want what follows them: "rather | than", "even | more".
-OPEN_ADVERBS = frozenset("rather even very also too".split())
+OPEN_ADVERBS = frozenset("rather even very also too not never".split())
 # Words that open a noun phrase: after a verb, its object.
 DETERMINERS = frozenset(
     "a an the this these those his her its their our my your some any no every each another more several".split()
@@ -152,7 +152,7 @@ def bad_end(headline: str) -> str | None:
     Flags an ending on a function word, a bare number (a score such as
     "6-1", an age after "aged" and a year after a preposition are not
     bare), a dash, a conjunction, a preposition, an auxiliary, an adverb
-    that wants more ("rather", "even") or a verb of reporting in the active
+    that wants more ("rather", "even", "not") or a verb of reporting in the active
     ("police said", "Parmalat has reported"; not "to be told").
 
     Example: "Gary Locke to be confirmed as Kilmarnock's manager - exactly eight"
@@ -237,6 +237,52 @@ def dangling_verb(headline: str, source: Source) -> str | None:
     return None
 
 
+# Words that want the infinitive after them: "is willing | to soften".
+_WANT_INFINITIVE = frozenset(
+    """set due likely unlikely able unable willing ready expected poised about keen eager determined forced
+    allowed bound going trying seeking planning hoping aiming failed agreed pledged promised decided refused
+    threatened vowed""".split()
+)
+
+
+# Verbs whose object wants an infinitive: "forced 2,000 people | to leave".
+_OBJECT_INFINITIVE = frozenset(
+    """force forces forced ask asks asked urge urges urged allow allows allowed order orders ordered tell tells
+    told persuade persuades persuaded encourage encourages encouraged prompt prompts prompted cause causes caused
+    enable enables enabled invite invites invited require requires required""".split()
+)
+
+
+def cut_infinitive(headline: str, source: Source) -> str | None:
+    """A headline must not end on a word whose infinitive was cut.
+
+    Flags a last word that wants an infinitive (see `_WANT_INFINITIVE`) or
+    is no noun, or the object of a verb that wants one ("forced", "urged"),
+    when "to" and a verb followed it in the source sentence. A noun before
+    an infinitive of purpose ("cuts jobs | to save money") leaves the
+    headline whole.
+
+    Example: "Watchdog's chairman says he is willing" from "... he is
+    willing to soften tough new rules"; "Rain forces 2,000 people" from
+    "Rain forced 2,000 people to leave their homes."
+    """
+    tokens = headline.split()
+    after = _continuation(headline, source)
+    if not tokens or after is None:
+        return None
+    last = _bare(tokens[-1])
+    following, then = _bare(after[0]).lower(), _bare(after[1]).lower()
+    if following != "to" or "VB" not in verb_forms(then):
+        return None
+    if last.lower() in _WANT_INFINITIVE or last[:1].islower() and "NOUN" not in parts_of_speech(last):
+        return f"ends on {last!r}, cut from its infinitive 'to {then}'"
+    # The object of "forced": at most four words after the verb.
+    verb = next((_bare(t) for t in reversed(tokens[-5:-1]) if _bare(t).lower() in _OBJECT_INFINITIVE), None)
+    if verb:
+        return f"ends on the object of {verb!r}, cut from its infinitive 'to {then}'"
+    return None
+
+
 def _participle(word: str) -> bool:
     """A past participle: "driven", or a regular "-ed" form the lexicon files as a past tense only."""
     forms = verb_forms(word)
@@ -280,16 +326,16 @@ def cut_modifier(headline: str, source: Source) -> str | None:
 
 
 # Verbs whose object needs a complement: "left rates | on hold", "put tax cuts | at the heart".
-_COMPLEMENT_VERBS = frozenset("leave leaves left keep keeps kept put puts".split())
+_COMPLEMENT_VERBS = frozenset("leave leaves left keep keeps kept put puts force forces forced".split())
 # What such a complement opens with.
-_COMPLEMENT_STARTS = frozenset("on at in into under out off aside behind unchanged intact alone open".split())
+_COMPLEMENT_STARTS = frozenset("on at in into under out off aside behind from unchanged intact alone open".split())
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def cut_complement(headline: str, source: Source) -> str | None:
     """A headline must not end between an object and the complement its verb requires.
 
-    Flags a headline whose last verb is "leave", "keep" or "put" with an
+    Flags a headline whose last verb is "leave", "keep", "put" or "force" with an
     object after it when, in the source sentence, a complement followed that
     object: a preposition or "unchanged", "intact", "alone", "open". A time
     after the object ("left the club | in 2004", "leave early | on 28
@@ -370,8 +416,10 @@ def foreign_words(headline: str, source: Source) -> list[str]:
     """Every word of a headline must be a word of its source.
 
     A headline word counts when it is a whole source word or a piece of a
-    hyphenated or apostrophised one, case aside; "to" for "will" is allowed.
-    A word glued from two (a cut inside "2015-16" or "quarter-finals") is not.
+    hyphenated or apostrophised one, case aside; "to" for "will" is allowed,
+    and so is another form of a source verb ("sues" for "sued": headlines
+    tell past events in the present tense). A word glued from two (a cut
+    inside "2015-16" or "quarter-finals") is not.
 
     Example: "Prison Link Cymru had 1,099 referrals-16" from "... 1,099
     referrals in 2015-16" flags "referrals-16".
@@ -379,7 +427,9 @@ def foreign_words(headline: str, source: Source) -> list[str]:
     return [
         word
         for word in words(normalize(headline))
-        if word.lower() not in source.tokens and word.lower() not in HEADLINE_STYLE_WORDS
+        if word.lower() not in source.tokens
+        and word.lower() not in HEADLINE_STYLE_WORDS
+        and not verb_family(word) & source.tokens
     ]
 
 
@@ -475,7 +525,8 @@ def headline_defects(headline: str, source: Source, max_words: int = 12) -> list
             bad_end(headline)
             or dangling_verb(headline, source)
             or cut_modifier(headline, source)
-            or cut_complement(headline, source),
+            or cut_complement(headline, source)
+            or cut_infinitive(headline, source),
         ),
         ("unbalanced", unbalanced(headline)),
         ("pronoun_start", pronoun_start(headline)),

@@ -80,6 +80,15 @@ def plural_noun(word: str) -> bool:
     return bool(lemmas) and word not in lemmas
 
 
+@lru_cache(maxsize=65536)
+def may_be_plural_noun(word: str) -> bool:
+    """True when the lexicon knows the word as the plural of another noun,
+    even if also as a noun of its own: "games" ("game"), not "news"."""
+    from lemminflect import getAllLemmas
+
+    return any(lemma != word for lemma in getAllLemmas(word, upos="NOUN").get("NOUN", ()))
+
+
 def _bare(token: str) -> str:
     return _EDGE.sub("", token)
 
@@ -105,7 +114,8 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
     Rules: an auxiliary or modal is a verb, and so is the verb form after it;
     a word after "to" that can be a base-form verb is one ("Kilmarnock to
     confirm ..."); a present-tense form before a capitalised word is not
-    ("car firms General Motors"), unless one of those rules made it; a word
+    after a lower-case word ("car firms General Motors", but "Spain wins Davis
+    Cup"), unless one of those rules made it; a word
     that can only
     be a verb form, not a present participle, is one; a word that can also be
     a noun ("plans", "boost") is one only after a content word, never after a
@@ -151,8 +161,15 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
             tags = verb_forms(lower)
             clause_verb = bool(found) and found[-1] >= clause_start
             after_auxiliary = prev in AUXILIARIES and (tags & {"VB", "VBN", "VBG"})
-            # "car firms General Motors": a present-tense form before a name is a noun.
-            name_next = i + 1 < len(tokens) and tokens[i + 1][:1].isupper() and not tags & {"VBD", "VBN"}
+            # "car firms General Motors": a present-tense form between a
+            # lower-case word and a name is a noun; after a name it is the
+            # verb ("Spain wins Davis Cup").
+            name_next = (
+                i + 1 < len(tokens)
+                and tokens[i + 1][:1].isupper()
+                and not tags & {"VBD", "VBN"}
+                and not (i > 0 and tokens[i - 1][:1].isupper())
+            )
             if tags and (
                 prev == "to"
                 and "VB" in tags
@@ -168,3 +185,41 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
 def has_verb(text: str) -> bool:
     """True when `text` has a main-clause verb (see `verb_positions`)."""
     return bool(verb_positions(text.split()))
+
+
+@lru_cache(maxsize=65536)
+def lemma_of(word: str, tags: tuple[str, ...] = ("VBD", "VBN")) -> str | None:
+    """The one verb of which `word` is one of the `tags` forms, if one: for
+    the past tense or participle, "fell" -> "fall" (not "fell"), "found" ->
+    "find", "lay" -> None (both "lie" and "lay")."""
+    from lemminflect import getAllInflections, getAllLemmas
+
+    w = word.lower()
+    lemmas = [
+        lemma
+        for lemma in getAllLemmas(w, upos="VERB").get("VERB", ())
+        if any(w in getAllInflections(lemma, upos="VERB").get(tag, ()) for tag in tags)
+    ]
+    return lemmas[0] if len(lemmas) == 1 else None
+
+
+def present_tense(lemma: str, plural: bool) -> str | None:
+    """The present tense of a verb: "rise" -> "rises", or "rise" when `plural`."""
+    from lemminflect import getInflection
+
+    forms = getInflection(lemma, tag="VBP" if plural else "VBZ")
+    return forms[0] if forms else None
+
+
+@lru_cache(maxsize=65536)
+def verb_family(word: str) -> frozenset[str]:
+    """Every form of every verb `word` may be a form of: "sues" -> {"sue",
+    "sues", "sued", "suing"}; empty for a word that is no verb."""
+    from lemminflect import getAllInflections, getAllLemmas
+
+    return frozenset(
+        form
+        for lemma in getAllLemmas(word.lower(), upos="VERB").get("VERB", ())
+        for forms in getAllInflections(lemma, upos="VERB").values()
+        for form in forms
+    )

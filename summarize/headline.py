@@ -29,7 +29,17 @@ from summarize.defects import (
     strip_furniture,
     unbalanced,
 )
-from summarize.grammar import AUXILIARIES, also_noun_or_adjective, plural_noun, verb_forms, verb_positions
+from summarize.grammar import (
+    AUXILIARIES,
+    also_noun_or_adjective,
+    lemma_of,
+    may_be_plural_noun,
+    plural_noun,
+    present_tense,
+    verb_family,
+    verb_forms,
+    verb_positions,
+)
 from summarize.language import clause_cut, has_dense
 from summarize.prepare import STOPWORDS, stem, strip_dateline, words
 
@@ -388,12 +398,42 @@ def _drop_name_aside(s: str) -> str:
     return s
 
 
+# "Shares in MCI rose" -> "MCI shares rose": a measure of a named firm or
+# place, as headlines name it.
+_MEASURE_OF_NAME = re.compile(
+    r"^(?P<measure>(?:[A-Z][a-z]+ (?:[Ss]hares|[Pp]rofits?|[Rr]evenues?|[Ss]ales|[Ee]arnings|[Ll]osses))"
+    r"|Shares|Profits?|Revenues?|Sales|Earnings|Losses) "
+    r"(?:in|at) (?P<name>(?:[A-Z][\w&'.-]*\s){0,3}[A-Z][\w&'.-]*)(?= [a-z])"
+)
+
+
+# Verbs of a measure that may also be nouns: "MCI shares rise".
+_MOVES = frozenset(
+    "rise rises fall falls jump jumps soar soars slump slumps slide slides dip dips climb climbs close closes drop "
+    "drops gain gains surge surges sink sinks tumble tumbles plunge plunges edge edges rally rallies ease eases "
+    "slip slips hit hits top tops double doubles".split()
+)
+
+
+def _name_first(s: str) -> str:
+    match = _MEASURE_OF_NAME.match(s)
+    if not match or match.group("name").endswith("'s"):
+        return s
+    after = _next_word(s, match.end() + 1).lower()
+    if not (after in AUXILIARIES or after in _MOVES or "VBD" in verb_forms(after)):
+        return s  # the name runs on: "Shares in UK | drinks firm Allied Domecq"
+    measure = match.group("measure")
+    return f"{match.group('name')} {measure[0].lower()}{measure[1:]}{s[match.end() :]}"
+
+
 def _shorten_names(s: str) -> str:
-    """Names without their descriptors and asides (see `_drop_descriptors`)."""
+    """Names without their descriptors and asides (see `_drop_descriptors`),
+    and put first where a measure of them leads ("Shares in MCI rose" ->
+    "MCI shares rose")."""
     s = _drop_name_aside(s)
     s = _APPOSITIVE_SUBJECT.sub(r"\1 ", s, count=1)
     s = _DASH_ASIDE.sub(" ", s, count=1)
-    return _collapse_said_it(_drop_descriptors(s))
+    return _name_first(_collapse_said_it(_drop_descriptors(s)))
 
 
 def _next_word(s: str, at: int) -> str:
@@ -432,13 +472,172 @@ def _drop_given_names(s: str, surnames: Collection[str]) -> str:
     return " ".join(t for t, k in zip(tokens, keep, strict=True) if k)
 
 
-def _headline_style(s: str) -> str:
+# Verbs whose present tense tells something else than their past: "X was
+# chairman" is not "X is chairman", nor "they used to" "they use to".
+_STATIVE = frozenset(
+    "be have do use seem appear remain own know live want need like love hate mean contain belong consist "
+    "stay lie hope expect wish prefer".split()
+)
+_PERFECT = frozenset({"has", "have"})
+# The progressive's auxiliary, and whether it is plural.
+# Only the present progressive: "was flying" sets a scene, it tells no event.
+_PROGRESSIVE = {"is": False, "are": True}
+# A time that pins an event to the past: "happened 10 days ago" stays past.
+_PAST_TIME = re.compile(
+    rf"{_B}(?:ago|yesterday|earlier|formerly|last (?:night|week|month|year|season|time|{_DAYS}|{_MONTHS}))" + _E,
+    re.IGNORECASE,
+)
+_PLURAL_ONLY = frozenset({"police", "people", "cattle", "clergy"})
+_SUBJECT_ADVERBS = frozenset("also now still already then finally again just recently once".split())
+_SUBJECT_BREAK = frozenset(
+    "of in at for from with on to by over under about outside inside across around near within behind among "
+    "between into through during like after before since".split()
+)
+# A verb after these keeps its tense: "never made" is not "never makes".
+_KEEPS_TENSE = frozenset("never not to will would can could may might must shall should".split())
+_WORD_AND_TAIL = re.compile(r"^([\w'-]*)(.*)$")
+
+
+def _plural_subject(subject: list[str]) -> bool | None:
+    """Whether a subject is plural: its head (the last word before any
+    preposition) decides; None when that is unclear (a pronoun, a number,
+    a comma or "and" in it)."""
+    if not subject or any(t.lower() in {"and", "or"} or t.endswith((",", ";", ":")) for t in subject):
+        return None
+    head_phrase = subject
+    for i, token in enumerate(subject):
+        # "Rocket carrying four astronauts": a participle phrase ends the head too.
+        if i and (token.lower() in _SUBJECT_BREAK or token.endswith("ing") and "VBG" in verb_forms(token.lower())):
+            head_phrase = subject[:i]
+            break
+    head = head_phrase[-1].strip("\"'")
+    lower = head.lower()
+    if lower in _PRONOUNS or not head[:1].isalpha():
+        return None
+    if re.fullmatch(r"[A-Z]{2,}s", head):
+        return True  # "MPs"
+    if head[:1].isupper() and len(head_phrase) > 1:
+        # A name: "Fosters" is one firm, but "Beastie Boys" may be a band.
+        return None if may_be_plural_noun(lower) else False
+    return lower in _PLURAL_ONLY or may_be_plural_noun(lower)
+
+
+def _may_be_participle(tokens: list[str], end: int, positions: list[int]) -> bool:
+    """Whether the verb ending before tokens[end] may be a participle: "by"
+    follows it, or another verb in its clause ("shares sold by the firm
+    rose", "the man arrested on Monday was charged")."""
+    if end < len(tokens) and tokens[end].lower() == "by":
+        return True
+    # An infinitive ("decision to close") is no main verb.
+    later = [q for q in positions if q >= end and tokens[q - 1].lower() not in _KEEPS_TENSE]
+    if later and not any(t.endswith((",", ";", ":")) or t.lower() in _CLAUSE_BREAK for t in tokens[end - 1 : later[0]]):
+        return True
+    # `verb_positions` takes a present form after a name for a noun: "Cars
+    # made in Britain sell well" has its verb all the same. Only a
+    # participle followed by a phrase ("made in"), not by an object ("paid
+    # tribute to Wales side"), may open such a relative.
+    if end == len(tokens) or tokens[end].lower() not in _SUBJECT_BREAK:
+        return False
+    for i in range(end, len(tokens)):
+        if tokens[i - 1].endswith((",", ";", ":")) or tokens[i].lower() in _CLAUSE_BREAK:
+            break
+        word = _WORD_AND_TAIL.match(tokens[i]).group(1)  # type: ignore[union-attr]
+        after_name = tokens[i - 1][:1].isupper() and word[:1].islower()
+        if after_name and verb_forms(word) & {"VBD", "VBP"} and not may_be_plural_noun(word.lower()):
+            return True
+    return False
+
+
+def _present_noun(token: str) -> bool:
+    word = _WORD_AND_TAIL.match(token).group(1).lower()  # type: ignore[union-attr]
+    return word not in AUXILIARIES and not verb_forms(word) & {"VBD", "VBN"} and also_noun_or_adjective(word)
+
+
+def _may_be_participle_form(word: str) -> bool:
+    """A past participle or a regular "-ed" form (the lexicon files those as
+    past tenses only)."""
+    forms = verb_forms(word)
+    return "VBN" in forms or word.endswith("ed") and "VBD" in forms
+
+
+def _sure_verb(token: str) -> bool:
+    """An auxiliary, or a past tense that is no participle ("rose", "fell";
+    not "involved" or "set")."""
+    word = _WORD_AND_TAIL.match(token).group(1).lower()  # type: ignore[union-attr]
+    return word in AUXILIARIES or "VBD" in verb_forms(word) and not _may_be_participle_form(word)
+
+
+def _present_tense(s: str) -> str:
+    """A past or continuing event told in the simple present, as headlines
+    tell it: "Boeing unveiled new plane" -> "Boeing unveils new plane",
+    "Investors have snapped up shares" -> "Investors snap up shares", "Delta
+    is cutting fares" -> "Delta cuts fares".
+
+    Only the first main-clause verb changes, and only where that is safe: a
+    simple past, a "has" perfect (not "has been") or an "is" progressive (not
+    "was flying", which sets a scene), in a main clause with no time that
+    pins it to the past ("ago", "last week"), of
+    a verb whose form names one verb ("found" is "find", "lay" is no one
+    verb), that is not stative (see `_STATIVE`), not a passive ("was
+    approved" stays), not after "never", "not" or a modal, and not a
+    participle that may open a reduced relative (see `_may_be_participle`).
+    The number comes from the auxiliary, else from the subject (see
+    `_plural_subject`).
+    """
+    tokens = s.split()
+    positions = verb_positions(tokens)
+    # "Irish shares have risen", "jams in Beijing are prompting": a present
+    # form that may be a noun, before an auxiliary or a past tense, belongs
+    # to the subject.
+    while positions and _present_noun(tokens[positions[0]]):
+        q = positions[0]
+        if q + 1 < len(tokens) and _sure_verb(tokens[q + 1]):
+            positions = [q + 1, *(r for r in positions if r > q + 1)]
+        elif len(positions) > 1 and _sure_verb(tokens[positions[1]]):
+            positions = positions[1:]
+        else:
+            break
+    if not positions or positions[0] == 0 or tokens[positions[0] - 1].lower() in _KEEPS_TENSE:
+        return s
+    if tokens[0].lower() in _CLAUSE_BREAK or _PAST_TIME.search(s):
+        return s  # "After United eased ...": a subordinate clause; "happened 10 days ago"
+    p = positions[0]
+    word = _WORD_AND_TAIL.match(tokens[p]).group(1).lower()  # type: ignore[union-attr]
+    following = _WORD_AND_TAIL.match(tokens[p + 1]).group(1).lower() if p + 1 < len(tokens) else ""  # type: ignore[union-attr]
+    plural: bool | None
+    if word in _PERFECT and following != "been" and _may_be_participle_form(following):
+        lemma, plural, end = lemma_of(following), word == "have", p + 2
+    elif word in _PROGRESSIVE and following.endswith("ing") and "VBG" in verb_forms(following):
+        lemma, plural, end = lemma_of(following, ("VBG",)), _PROGRESSIVE[word], p + 2
+    elif word not in AUXILIARIES and "VBD" in verb_forms(word) and lemma_of(word) != word:
+        # ("England beat Australia", "firm cut jobs" read as present already.)
+        lemma, end = lemma_of(word), p + 1
+        if _may_be_participle_form(word) and _may_be_participle(tokens, end, positions):
+            return s
+        subject = tokens[:p]
+        while subject and (subject[-1].lower() in _SUBJECT_ADVERBS or subject[-1].lower().endswith("ly")):
+            subject = subject[:-1]
+        plural = _plural_subject(subject)
+    else:
+        return s
+    present = None if lemma is None or lemma in _STATIVE or plural is None else present_tense(lemma, plural)
+    if not present:
+        return s
+    tail = _WORD_AND_TAIL.match(tokens[end - 1]).group(2)  # type: ignore[union-attr]
+    return " ".join([*tokens[:p], present + tail, *tokens[end:]])
+
+
+def _headline_style(s: str, present: bool = True) -> str:
     """Articles, possessives (see `_POSSESSIVE`) and filler dropped, and the
     first verb group in headline form (see `_REWRITES`): "The board has
-    struck a deal with its bank" -> "board struck deal with bank"."""
+    struck a deal with its bank" -> "board struck deal with bank", and with
+    `present`, a past event in the present tense (see `_present_tense`):
+    "board strikes deal with bank"."""
     s = _ARTICLE.sub("", s)
     s = _POSSESSIVE.sub(" ", s)
     s = _FILLER.sub("", s)
+    if present:
+        s = _present_tense(s)
     for pattern, repl, not_after, wants in _REWRITES:
         match = next((m for m in pattern.finditer(s) if wants is None or wants(_next_word(s, m.end()))), None)
         if match:
@@ -463,9 +662,12 @@ def candidates(sentence: str, max_words: int, surnames: Collection[str] = ()) ->
       the headline-style rewrites; no duplicates.
     """
     core = _core(sentence)
-    styled = _drop_given_names(_headline_style(core), surnames)
+    texts = []
+    for present in (True, False):
+        styled = _drop_given_names(_headline_style(core, present), surnames)
+        texts += [styled, _shorten_names(styled)]
     found: dict[str, None] = {}
-    for text in (styled, _shorten_names(styled), core):
+    for text in (*texts, core):
         tokens = text.split()
         ends = [i for i in _cuts(tokens) if MIN_HEADLINE_WORDS <= i <= max_words]
         if len(tokens) <= max_words:
@@ -480,7 +682,16 @@ def candidates(sentence: str, max_words: int, surnames: Collection[str] = ()) ->
 def _salience(headline: str, weights: Mapping[str, float]) -> float:
     """Topical weight per word: the weight of its content words over its length."""
     tokens = words(headline)
-    return sum(weights.get(stem(w), 0.0) for w in tokens if w.lower() not in STOPWORDS) / (len(tokens) + 1)
+    return sum(_weight(w, weights) for w in tokens if w.lower() not in STOPWORDS) / (len(tokens) + 1)
+
+
+def _weight(word: str, weights: Mapping[str, float]) -> float:
+    """A word's topical weight; a verb in another tense than the article's
+    ("rises" for "rose") weighs as much as the article's form."""
+    found = weights.get(stem(word))
+    if found is None:
+        found = max((weights.get(stem(form), 0.0) for form in verb_family(word)), default=0.0)
+    return found
 
 
 def compress(sentence: str, max_words: int, weights: Mapping[str, float] | None = None, language: str = "en") -> str:
