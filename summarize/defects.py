@@ -15,8 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from summarize.grammar import AUXILIARIES, has_verb, parts_of_speech, verb_family, verb_forms, verb_positions
+from summarize.grammar import (
+    AUXILIARIES,
+    has_verb,
+    participle,
+    parts_of_speech,
+    verb_family,
+    verb_forms,
+    verb_positions,
+)
 from summarize.prepare import SENTENCE_END, STOPWORDS, normalize, prepare, split_sentences, strip_dateline, words
 from summarize.schema import Document, Prepared
 
@@ -202,6 +211,25 @@ def _continuation(headline: str, source: Source) -> tuple[str, str] | None:
     return None
 
 
+class _Ending(NamedTuple):
+    """How a headline ends against its source (see `_continuation`)."""
+
+    tokens: list[str]
+    last: str  # the headline's last word
+    next: str  # the source's next token, as written
+    following: str  # that token's word, lower case
+    then: str  # the word after it, lower case
+
+
+def _ending(headline: str, source: Source) -> _Ending | None:
+    """The headline's end and what followed it in the source, or None when nothing did."""
+    tokens = headline.split()
+    after = _continuation(headline, source)
+    if not tokens or after is None:
+        return None
+    return _Ending(tokens, _bare(tokens[-1]), after[0], _bare(after[0]).lower(), _bare(after[1]).lower())
+
+
 def _word_char(char: str) -> bool:
     return bool(char) and (char.isalnum() or char in "_'-")
 
@@ -266,12 +294,10 @@ def cut_infinitive(headline: str, source: Source) -> str | None:
     willing to soften tough new rules"; "Rain forces 2,000 people" from
     "Rain forced 2,000 people to leave their homes."
     """
-    tokens = headline.split()
-    after = _continuation(headline, source)
-    if not tokens or after is None:
+    ending = _ending(headline, source)
+    if ending is None:
         return None
-    last = _bare(tokens[-1])
-    following, then = _bare(after[0]).lower(), _bare(after[1]).lower()
+    tokens, last, _, following, then = ending
     if following != "to" or "VB" not in verb_forms(then):
         return None
     if last.lower() in _WANT_INFINITIVE or last[:1].islower() and "NOUN" not in parts_of_speech(last):
@@ -281,12 +307,6 @@ def cut_infinitive(headline: str, source: Source) -> str | None:
     if verb:
         return f"ends on the object of {verb!r}, cut from its infinitive 'to {then}'"
     return None
-
-
-def _participle(word: str) -> bool:
-    """A past participle: "driven", or a regular "-ed" form the lexicon files as a past tense only."""
-    forms = verb_forms(word)
-    return "VBN" in forms or (word.lower().endswith("ed") and "VBD" in forms)
 
 
 def cut_modifier(headline: str, source: Source) -> str | None:
@@ -299,29 +319,25 @@ def cut_modifier(headline: str, source: Source) -> str | None:
     land owned | by a British firm"). A headline's own passive is whole
     without its agent ("Liverpool charged"), and so is "fell | by 5%".
     """
-    tokens = headline.split()
-    after = _continuation(headline, source)
-    if not tokens or after is None:
+    ending = _ending(headline, source)
+    if ending is None:
         return None
-    last = _bare(tokens[-1])
-    following, then = _bare(after[0]).lower(), _bare(after[1]).lower()
+    tokens, last, after, following, then = ending
     # "fell | by 5%" and "avoided an upset | by winning" are whole: an amount or a means, not an agent.
     amount = then[:1].isdigit() or then in NUMBER_WORDS or then.endswith("ing")
     if following == "than" and last.lower() in {"rather", "more", "less"}:
-        return f"ends on {last!r}, cut from its comparison {after[0]!r}"
+        return f"ends on {last!r}, cut from its comparison {after!r}"
     verbs = verb_positions(tokens)
     start = len(tokens) - 2
     # A main verb before the participle (not an auxiliary of its own passive).
     main = [v for v in verbs if _bare(tokens[v]).lower() not in AUXILIARIES]
-    modifier = any(
-        _participle(_bare(tokens[i])) and any(v < i for v in main) for i in range(max(start, 0), len(tokens))
-    )
+    modifier = any(participle(_bare(tokens[i])) and any(v < i for v in main) for i in range(max(start, 0), len(tokens)))
     if following == "by" and modifier and not amount:
-        return f"ends on {last!r}, cut from its agent {after[0]!r}"
+        return f"ends on {last!r}, cut from its agent {after!r}"
     tags = parts_of_speech(last)
     adjective = last[:1].islower() and "ADJ" in tags and "VERB" not in tags
     if adjective and following.isalpha() and following not in FUNCTION_WORDS and "NOUN" in parts_of_speech(following):
-        return f"ends on the adjective {last!r}, cut from {after[0]!r}"
+        return f"ends on the adjective {last!r}, cut from {after!r}"
     return None
 
 

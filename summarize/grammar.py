@@ -187,6 +187,13 @@ def has_verb(text: str) -> bool:
     return bool(verb_positions(text.split()))
 
 
+def participle(word: str) -> bool:
+    """A past participle: "driven", or a regular "-ed" form (the lexicon
+    files those as past tenses only)."""
+    forms = verb_forms(word)
+    return "VBN" in forms or (word.lower().endswith("ed") and "VBD" in forms)
+
+
 @lru_cache(maxsize=65536)
 def lemma_of(word: str, tags: tuple[str, ...] = ("VBD", "VBN")) -> str | None:
     """The one verb of which `word` is one of the `tags` forms, if one: for

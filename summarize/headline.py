@@ -34,6 +34,7 @@ from summarize.grammar import (
     also_noun_or_adjective,
     lemma_of,
     may_be_plural_noun,
+    participle,
     plural_noun,
     present_tense,
     verb_family,
@@ -494,8 +495,13 @@ _SUBJECT_BREAK = frozenset(
     "between into through during like after before since".split()
 )
 # A verb after these keeps its tense: "never made" is not "never makes".
-_KEEPS_TENSE = frozenset("never not to will would can could may might must shall should".split())
+_KEEPS_TENSE = _MODALS | {"never", "not"}
 _WORD_AND_TAIL = re.compile(r"^([\w'-]*)(.*)$")
+
+
+def _word(token: str) -> str:
+    """A token's word, less the punctuation after it: "rose," -> "rose"."""
+    return _WORD_AND_TAIL.match(token).group(1)  # type: ignore[union-attr]
 
 
 def _plural_subject(subject: list[str]) -> bool | None:
@@ -541,7 +547,7 @@ def _may_be_participle(tokens: list[str], end: int, positions: list[int]) -> boo
     for i in range(end, len(tokens)):
         if tokens[i - 1].endswith((",", ";", ":")) or tokens[i].lower() in _CLAUSE_BREAK:
             break
-        word = _WORD_AND_TAIL.match(tokens[i]).group(1)  # type: ignore[union-attr]
+        word = _word(tokens[i])
         after_name = tokens[i - 1][:1].isupper() and word[:1].islower()
         if after_name and verb_forms(word) & {"VBD", "VBP"} and not may_be_plural_noun(word.lower()):
             return True
@@ -549,22 +555,15 @@ def _may_be_participle(tokens: list[str], end: int, positions: list[int]) -> boo
 
 
 def _present_noun(token: str) -> bool:
-    word = _WORD_AND_TAIL.match(token).group(1).lower()  # type: ignore[union-attr]
+    word = _word(token).lower()
     return word not in AUXILIARIES and not verb_forms(word) & {"VBD", "VBN"} and also_noun_or_adjective(word)
-
-
-def _may_be_participle_form(word: str) -> bool:
-    """A past participle or a regular "-ed" form (the lexicon files those as
-    past tenses only)."""
-    forms = verb_forms(word)
-    return "VBN" in forms or word.endswith("ed") and "VBD" in forms
 
 
 def _sure_verb(token: str) -> bool:
     """An auxiliary, or a past tense that is no participle ("rose", "fell";
     not "involved" or "set")."""
-    word = _WORD_AND_TAIL.match(token).group(1).lower()  # type: ignore[union-attr]
-    return word in AUXILIARIES or "VBD" in verb_forms(word) and not _may_be_participle_form(word)
+    word = _word(token).lower()
+    return word in AUXILIARIES or "VBD" in verb_forms(word) and not participle(word)
 
 
 def _present_tense(s: str) -> str:
@@ -602,17 +601,17 @@ def _present_tense(s: str) -> str:
     if tokens[0].lower() in _CLAUSE_BREAK or _PAST_TIME.search(s):
         return s  # "After United eased ...": a subordinate clause; "happened 10 days ago"
     p = positions[0]
-    word = _WORD_AND_TAIL.match(tokens[p]).group(1).lower()  # type: ignore[union-attr]
-    following = _WORD_AND_TAIL.match(tokens[p + 1]).group(1).lower() if p + 1 < len(tokens) else ""  # type: ignore[union-attr]
+    word = _word(tokens[p]).lower()
+    following = _word(tokens[p + 1]).lower() if p + 1 < len(tokens) else ""
     plural: bool | None
-    if word in _PERFECT and following != "been" and _may_be_participle_form(following):
+    if word in _PERFECT and following != "been" and participle(following):
         lemma, plural, end = lemma_of(following), word == "have", p + 2
     elif word in _PROGRESSIVE and following.endswith("ing") and "VBG" in verb_forms(following):
         lemma, plural, end = lemma_of(following, ("VBG",)), _PROGRESSIVE[word], p + 2
     elif word not in AUXILIARIES and "VBD" in verb_forms(word) and lemma_of(word) != word:
         # ("England beat Australia", "firm cut jobs" read as present already.)
         lemma, end = lemma_of(word), p + 1
-        if _may_be_participle_form(word) and _may_be_participle(tokens, end, positions):
+        if participle(word) and _may_be_participle(tokens, end, positions):
             return s
         subject = tokens[:p]
         while subject and (subject[-1].lower() in _SUBJECT_ADVERBS or subject[-1].lower().endswith("ly")):
