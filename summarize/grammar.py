@@ -27,7 +27,7 @@ _NOUN_CONTEXT = frozenset(
 _RELATIVE = frozenset("who which whom whose".split())
 # A verb form that is also a common noun counts only in these forms when the
 # previous word is a content word ("shares rise", "sales boost").
-_FINITE = frozenset({"VBD", "VBZ", "VBN", "VBP"})
+FINITE = frozenset({"VBD", "VBZ", "VBN", "VBP"})
 # Words that open a new clause, which may have a verb of its own.
 _CLAUSE_OPENERS = frozenset(
     "and but or nor that which who whom whose while because as when if after before since".split()
@@ -94,7 +94,7 @@ def _bare(token: str) -> str:
 
 
 def _acts_as_verb(word: str, tags: frozenset[str], prev: str, clause_verb: bool) -> bool:
-    if not tags & _FINITE:
+    if not tags & FINITE:
         return False  # a bare participle ("capturing") or base form is no clause of its own
     if not also_noun_or_adjective(word):
         return True
@@ -169,6 +169,7 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
                 and tokens[i + 1][:1].isupper()
                 and not tags & {"VBD", "VBN"}
                 and not (i > 0 and tokens[i - 1][:1].isupper())
+                and also_noun_or_adjective(lower)
             )
             if tags and (
                 prev == "to"
@@ -202,12 +203,15 @@ def lemma_of(word: str, tags: tuple[str, ...] = ("VBD", "VBN")) -> str | None:
     from lemminflect import getAllInflections, getAllLemmas
 
     w = word.lower()
-    lemmas = [
+    lemmas = {
         lemma
         for lemma in getAllLemmas(w, upos="VERB").get("VERB", ())
         if any(w in getAllInflections(lemma, upos="VERB").get(tag, ()) for tag in tags)
-    ]
-    return lemmas[0] if len(lemmas) == 1 else None
+    }
+    # The lexicon files some verbs twice, hyphenated or not ("overtake" and
+    # "over-take"): one verb all the same.
+    lemmas = {lemma for lemma in lemmas if "-" not in lemma or lemma.replace("-", "") not in lemmas}
+    return lemmas.pop() if len(lemmas) == 1 else None
 
 
 def present_tense(lemma: str, plural: bool) -> str | None:

@@ -168,10 +168,40 @@ def _trim_end(tokens: list[str]) -> list[str]:
     return tokens
 
 
+# A cut before "of" is taken only where no other boundary fits: "of" mostly
+# binds its noun too tight to lose ("rest | of Six Nations", "puts talk | of
+# retirement on hold").
+_LAST_RESORT = 3
+
+
+# Words that are nothing without their "of": "rest of", "in search of", "out of".
+_NEEDS_OF = frozenset(
+    "part rest most some all many much none one any each both either neither few several half top end edge "
+    "middle out front heart centre center side behalf spite account favour favor course instead ahead because "
+    "search series kind sort type lot lots number range host variety couple pair bunch "
+    "majority minority proportion percentage fraction amount sum dozens hundreds thousands "
+    "millions billions".split()
+)
+
+
+_CLAUSE_OPENERS = frozenset("that who which when where while because although though if whether".split())
+
+
+def _may_lose_of(before: list[str]) -> bool:
+    """Whether a headline may end before an "of": after a common noun that
+    stands alone ("joins cast", not "House", "rest" or "in search"), with
+    the verb of any clause it opened in it ("accept that people" is cut)."""
+    last = before[-1].strip("\"'")
+    if not last[:1].islower() or last.lower() in _NEEDS_OF or not last.isalpha():
+        return False
+    opener = max((k for k, t in enumerate(before) if t.lower() in _CLAUSE_OPENERS), default=-1)
+    return opener < 0 or bool(verb_positions(before[opener + 1 :]))
+
+
 def _boundary_rank(tokens: list[str], i: int) -> int | None:
     """How good a cut before tokens[i] is: 0 after a comma or before a dash,
-    1 before a clause, 2 before a phrase (an infinitive "to" included), None
-    if it is no boundary."""
+    1 before a clause, 2 before a phrase (an infinitive "to" included), 3
+    (`_LAST_RESORT`) before "of", None if it is no boundary."""
     if tokens[i - 1].endswith((",", ";", ":")) or tokens[i] in {"-", "--"}:
         return 0
     word = tokens[i].lower()
@@ -181,13 +211,30 @@ def _boundary_rank(tokens: list[str], i: int) -> int | None:
         return 2
     if verb_forms(word) == {"VBG"} and tokens[i - 1][:1].islower() and not verb_forms(tokens[i - 1]):
         return 2  # a participle phrase after a noun: "tapes | containing ..."
+    if i + 1 < len(tokens) and tokens[i + 1] == "by" and participle(word) and _after_main_verb(tokens, i):
+        return 2  # a passive one: "debt freeze | offered by Paris Club"
+    if word == "of" and _may_lose_of(tokens[:i]):
+        return _LAST_RESORT  # "joins cast | of film adaptation"
     return None
 
 
-def _cuts(tokens: list[str]) -> Iterable[int]:
-    """The boundaries a headline may be cut at: never inside a quotation."""
+def _after_main_verb(tokens: list[str], i: int) -> bool:
+    """Whether tokens[i] follows a common noun in a clause that has its
+    main verb already: "needs debt freeze | offered by", not "plans to
+    abolish quangos | unveiled by" or "are often | disadvantaged by"."""
+    before = tokens[i - 1]
+    noun = before.isalpha() and before.islower() and (not verb_forms(before) or also_noun_or_adjective(before))
+    if not noun or before in AUXILIARIES or before.endswith("ly"):
+        return False
+    return any(tokens[p - 1].lower() != "to" for p in verb_positions(tokens[:i]) if p)
+
+
+def _cuts(tokens: list[str], worst: int = _LAST_RESORT) -> Iterable[int]:
+    """The boundaries a headline may be cut at, of rank `worst` or better:
+    never inside a quotation."""
     for i in range(1, len(tokens)):
-        if _boundary_rank(tokens, i) is not None and not unbalanced(" ".join(tokens[:i])):
+        rank = _boundary_rank(tokens, i)
+        if rank is not None and rank <= worst and not unbalanced(" ".join(tokens[:i])):
             yield i
 
 
@@ -646,7 +693,9 @@ def _headline_style(s: str, present: bool = True) -> str:
     return s
 
 
-def candidates(sentence: str, max_words: int, surnames: Collection[str] = ()) -> list[str]:
+def candidates(
+    sentence: str, max_words: int, surnames: Collection[str] = (), worst: int = _LAST_RESORT - 1
+) -> list[str]:
     """Every headline the rules can make of a sentence, longest first.
 
     Args:
@@ -654,6 +703,7 @@ def candidates(sentence: str, max_words: int, surnames: Collection[str] = ()) ->
       max_words: the most words allowed.
       surnames: the people the article calls by surname (see
         `titled_surnames`): their given names are dropped.
+      worst: the worst rank of boundary to cut at (see `_boundary_rank`).
 
     Returns:
       The headline-style core of the sentence cut at each boundary (at least
@@ -668,7 +718,7 @@ def candidates(sentence: str, max_words: int, surnames: Collection[str] = ()) ->
     found: dict[str, None] = {}
     for text in (*texts, core):
         tokens = text.split()
-        ends = [i for i in _cuts(tokens) if MIN_HEADLINE_WORDS <= i <= max_words]
+        ends = [i for i in _cuts(tokens, worst) if MIN_HEADLINE_WORDS <= i <= max_words]
         if len(tokens) <= max_words:
             ends.append(len(tokens))
         for end in sorted(ends, reverse=True):
@@ -724,8 +774,11 @@ def _best(
 ) -> str | None:
     """The densest candidate of `sentence` with no defect, if any."""
     origin = Source([strip_dateline(sentence)], source.tokens)
-    found = candidates(sentence, max_words, surnames)
-    clean = [c for c in found if not headline_defects(c, origin, max_words)]
+    clean: list[str] = []
+    for worst in (_LAST_RESORT - 1, _LAST_RESORT):
+        if not clean:
+            found = candidates(sentence, max_words, surnames, worst)
+            clean = [c for c in found if not headline_defects(c, origin, max_words)]
     if not clean:
         return None
     if not weights:

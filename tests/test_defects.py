@@ -45,6 +45,7 @@ SOURCE = Source.of(
         ("Ann Reyes to be confirmed as chair -", True),
         ("Board had 312", True),
         ("Seal was not", True),
+        ("Board handed Band Aid 20", False),
         ("Harbour board to confirm Ann Reyes as chair", False),
         ("Rower beat rival 6-1", False),
         ("Story of the seal to be told", False),
@@ -146,6 +147,9 @@ def test_verb_positions() -> None:
     # A present form after a name is the verb; after a lower-case word, a noun.
     assert verb_positions("Spain wins Davis Cup".split()) == [1]
     assert verb_positions("US car firms General Motors and Ford".split()) == []
+    # ...unless the word is no noun: "investigates", "sue" before a name are verbs.
+    assert verb_positions("Regulator investigates Marsh".split()) == [1]
+    assert verb_positions("Girls sue Wal-Mart".split()) == [1]
     assert not has_verb("Series of images capturing the harbour")
     assert has_verb("Harbour board sacked its chair")
 
@@ -158,6 +162,13 @@ def test_verb_positions() -> None:
         ("Volunteers reported to used nets", True),
         ("Board to seize the port", False),
         ("Reyes would move quicker", False),
+        ("Board plays down reports that Ann Reyes", True),
+        ("Board says Ann Reyes", True),
+        ("Reyes tells of shock", False),
+        ("Board denies reports that Reyes will quit", False),
+        ("Board recalls ferries because of fault", False),
+        ("Seal that volunteers nursed", False),
+        ("Board breaks that rule", False),
     ],
 )
 def test_broken_grammar(headline: str, flagged: bool) -> None:
