@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from summarize.grammar import (
     AUXILIARIES,
@@ -193,25 +193,38 @@ def bad_end(headline: str) -> str | None:
 def _continuation(headline: str, source: Source) -> tuple[str, str] | None:
     """The two words that follow the headline's last word in its source
     sentence (the one it shares most words with), or None when the
-    sentence ends there or goes on with punctuation."""
+    sentence ends there or goes on with punctuation. A verb put in the
+    present is found in its source form ("looks" for "is looking")."""
     tokens = headline.split()
     last = _bare(tokens[-1]) if tokens else ""
     if not last:
         return None
     head = words(headline)
     best = max(source.sentences, key=lambda s: _overlap(head, words(s)), default="").split()
+    found = _follows(best, last)
+    if found is False:
+        for form in sorted(verb_family(last) - {last}):
+            found = _follows(best, form)
+            if found is not False:
+                break
+    return found or None
+
+
+def _follows(sentence: list[str], last: str) -> tuple[str, str] | None | Literal[False]:
+    """The two words after `last` in `sentence`; None when punctuation or the
+    end follows it there; False when it is not there."""
     # A plain scan, not a regex: this runs for every headline candidate, and
     # a pattern per word would thrash the re module's cache.
-    for i, token in enumerate(best):
+    for i, token in enumerate(sentence):
         start = token.find(last)
         while start != -1:
             end = start + len(last)
             if not _word_char(token[start - 1 : start]) and not _word_char(token[end : end + 1]):
-                if end < len(token) or i + 1 == len(best) or not best[i + 1][0].isalnum():
+                if end < len(token) or i + 1 == len(sentence) or not sentence[i + 1][0].isalnum():
                     return None  # the sentence goes on with punctuation, or ends
-                return best[i + 1], best[i + 2] if i + 2 < len(best) else ""
+                return sentence[i + 1], sentence[i + 2] if i + 2 < len(sentence) else ""
             start = token.find(last, start + 1)
-    return None
+    return False
 
 
 class _Ending(NamedTuple):
@@ -237,6 +250,14 @@ def _word_char(char: str) -> bool:
     return bool(char) and (char.isalnum() or char in "_'-")
 
 
+# Verbs that are no whole predicate without their preposition or particle:
+# "Institute looks | at fault lines", "countries fail to put | in place".
+_PREPOSITIONAL_VERBS = frozenset(
+    "put look looks rely relies depend depends focus focuses call calls deal deals aim aims refer refers "
+    "point points opt opts consist consists amount amounts account accounts".split()
+)
+
+
 def dangling_verb(headline: str, source: Source) -> str | None:
     """A headline must not end on an active verb whose object was cut.
 
@@ -244,7 +265,8 @@ def dangling_verb(headline: str, source: Source) -> str | None:
     `summarize.grammar.verb_positions`; "was sold" is passive and whole)
     when, in the source sentence, its object followed: a noun phrase (with
     or without a determiner), a "that" clause, an infinitive or a particle
-    ("to take | over"). An adverbial that followed ("slipped on Monday",
+    ("to take | over", "to plough | on with"), or the preposition of a verb
+    that needs one ("looks | at"). An adverbial that followed ("slipped on Monday",
     "fell this week") leaves the headline whole.
 
     Example: "Regulator is investigating" from "The regulator is
@@ -260,10 +282,13 @@ def dangling_verb(headline: str, source: Source) -> str | None:
     following, then = _bare(after[0]).lower(), _bare(after[1]).lower()
     infinitive = following == "to" and "VB" in verb_forms(then)
     passive = len(tokens) > 1 and _bare(tokens[-2]).lower() in _BE and "VBN" in verb_forms(last)
-    if passive and not infinitive:
-        return None  # "was sold" is whole; "is set | to rise" is not
+    if passive and not infinitive and following not in PARTICLES:
+        return None  # "was sold" is whole; "is set | to rise" and "be cut | off" are not
     article = following in DETERMINERS and then not in TIME_WORDS
-    if following in {"that", *PARTICLES} or infinitive or article or following not in FUNCTION_WORDS:
+    # "plough | on with plans": "on" before a preposition is the verb's particle.
+    particle = following in {"on", "over", "through"} and then in FUNCTION_WORDS - DETERMINERS
+    particle = particle or following in FUNCTION_WORDS and bool(verb_family(last) & _PREPOSITIONAL_VERBS)
+    if following in {"that", *PARTICLES} or infinitive or article or particle or following not in FUNCTION_WORDS:
         return f"ends on the verb {last!r}, cut from {after[0]!r}"
     return None
 
@@ -456,23 +481,50 @@ def _overlap(a: Iterable[str], b: Iterable[str]) -> int:
     return len({w.lower() for w in a} & {w.lower() for w in b})
 
 
+# Words between an auxiliary and the word it governs: "will also take".
+_AUXILIARY_ADVERBS = frozenset("also very still now already not never just even further".split())
+
+
+def _source_verbs(sentence: list[str]) -> frozenset[str]:
+    """Every form of the verbs of a source sentence, with the word after a
+    copula ("are concerned" gives "concerned")."""
+    kept = set()
+    for p in verb_positions(sentence):
+        kept.add(_bare(sentence[p]).lower())
+        if _bare(sentence[p]).lower() in AUXILIARIES:
+            rest = [_bare(t).lower() for t in sentence[p + 1 :]]
+            rest = [w for w in rest if w not in _AUXILIARY_ADVERBS and not w.endswith("ly")]
+            kept.update(rest[:1])
+    return frozenset(kept.union(*(verb_family(word) for word in kept)))
+
+
 def no_verb(headline: str, source: Source) -> str | None:
-    """A headline needs a verb when the sentence it came from had one.
+    """A headline needs the verb of the sentence it came from.
 
     The source sentence is the one sharing the most words with the headline;
-    verbs are found by `summarize.grammar.verb_positions` (a verb of a "who"
-    clause does not count).
+    its verbs are found by `summarize.grammar.verb_positions` (a verb of a
+    "who" or "that" clause, or of a reduced relative, does not count). The
+    headline must have a verb, and one of them in some form ("has risen" ->
+    "rises"), or the word after a dropped copula ("are concerned" ->
+    "concerned").
 
-    Example: "Black cat who fell sick", from "A black cat who fell sick was
-    nursed back to health by ...".
+    Examples: "Black cat who fell sick", from "A black cat who fell sick was
+    nursed back to health by ..."; "Half of money put aside by Colombian
+    government", from "... is benefiting people who do not need it" (its
+    "put" is the relative clause's).
     """
-    if has_verb(headline):
-        return None
     head = words(headline)
     if not head or not source.sentences:
         return None
-    best = max(source.sentences, key=lambda s: _overlap(head, words(s)))
-    return "no verb" if has_verb(best) else None
+    best = max(source.sentences, key=lambda s: _overlap(head, words(s))).split()
+    forms = _source_verbs(best)
+    if not forms:
+        return None
+    if not has_verb(headline):
+        return "no verb"
+    if not {w.lower() for w in head} & forms:
+        return "no verb of the source sentence's main clause"
+    return None
 
 
 _SUBJECT_PRONOUNS = frozenset("he she it they we i".split())

@@ -96,16 +96,110 @@ def _bare(token: str) -> str:
 def _acts_as_verb(word: str, tags: frozenset[str], prev: str, clause_verb: bool) -> bool:
     if not tags & FINITE:
         return False  # a bare participle ("capturing") or base form is no clause of its own
+    if prev in _NOUN_CONTEXT and participle(word):
+        return False  # "a group of alienated youth", "the injured": an adjective
     if not also_noun_or_adjective(word):
         return True
-    if not prev or prev in _NOUN_CONTEXT or clause_verb:
-        return False  # "the plans", "backed plans", "has bid for cement firms"
+    if not prev or prev in _NOUN_CONTEXT or clause_verb or parts_of_speech(prev) == {"ADJ"}:
+        return False  # "the plans", "backed plans", "has bid for cement firms", "malicious programs"
     plural_before = plural_noun(prev) or prev in _PLURAL_PRONOUNS
     if tags & {"VBD", "VBN"}:
         return True  # "talks left", "prices hit"
     if "VBZ" in tags:
         return not plural_before  # "firm plans", not "US jobs"
     return plural_before  # "shares rise", not "drink driving"
+
+
+def _relative_that(tokens: Sequence[str], i: int, found: list[int]) -> bool:
+    """Whether tokens[i] is the verb of a "that" relative clause: "a film that
+    follows", not "reports that prices" or "said that costs rose"."""
+    if i < 2 or _bare(tokens[i - 1]).lower() != "that" or (i - 2) in found:
+        return False
+    before, word = _bare(tokens[i - 2]), _bare(tokens[i]).lower()
+    # "those that have": a pronoun, which takes a relative clause as a noun does.
+    noun_before = (before[:1].islower() or i == 2) and (
+        before.lower() == "those" or before.lower() not in AUXILIARIES | _NOUN_CONTEXT | _NOT_NOUNS
+    )
+    return noun_before and bool(verb_forms(word) & FINITE) and not also_noun_or_adjective(word)
+
+
+# Words before "that" that make it a conjunction: "so that", "now that".
+_NOT_NOUNS = frozenset("so now such given than".split()) | _CLAUSE_OPENERS
+
+
+# Words that follow a past participle in a reduced relative: "money put
+# aside", "the man arrested on Monday".
+_PARTICLES = frozenset("aside up down out off back away".split())
+
+
+_NONFINITE = frozenset("be been being".split())
+
+
+def _reduced_relative(tokens: Sequence[str], verb: int, auxiliary: int) -> bool:
+    """Whether the participle at `verb` opens a reduced relative clause, seen
+    from a later auxiliary of the same sentence with no clause opener between:
+    "the money put aside by the state is ...", not "the firm said profits were"."""
+    word, before = _bare(tokens[verb]).lower(), _bare(tokens[verb - 1]) if verb else ""
+    if before.endswith("ly") and verb > 1:
+        before = _bare(tokens[verb - 2])  # "a civilian allegedly killed by troops"
+    after = _bare(tokens[verb + 1]).lower() if verb + 1 < auxiliary else ""
+    between = {_bare(t).lower() for t in tokens[verb + 1 : auxiliary]}
+    return (
+        participle(word)
+        and before[:1].islower()
+        and before.lower() not in AUXILIARIES | {"to"}
+        and (after in _PREPOSITIONS or after in _PARTICLES)
+        and not between & _CLAUSE_OPENERS
+        and _bare(tokens[auxiliary]).lower() not in _NONFINITE
+    )
+
+
+# At most this many words from the participle to the auxiliary: "produced by
+# Evil Dead director Sam Raimi".
+_MAX_RELATIVE_WORDS = 10
+
+
+def agent_relative(tokens: Sequence[str]) -> tuple[int, int] | None:
+    """The span of a relative clause on the subject, before the main clause's
+    auxiliary, if one: a reduced one with its agent ("A horror film [produced
+    by director Sam Raimi] has topped the box office") or one opened by
+    "that", "who" or "which" ("A dog [that went missing on holiday] has been
+    found"); none across a comma or another clause opener.
+
+    Returns:
+      (start, end) token indices, the end being the auxiliary's.
+    """
+    bare = [_bare(t).lower() for t in tokens]
+    # Not an auxiliary of the relative clause's own clause: "thinking it | would".
+    auxiliaries = [i for i, word in enumerate(bare) if word in AUXILIARIES - _NONFINITE and i > 1]
+    for aux in auxiliaries:
+        if bare[aux - 1] not in _SUBJECT_PRONOUNS | {"it"}:
+            span = _relative_before(tokens, bare, aux)
+            if span:
+                return span
+    return None
+
+
+def _relative_before(tokens: Sequence[str], bare: list[str], aux: int) -> tuple[int, int] | None:
+    """The relative clause that ends right before the auxiliary at `aux`, if one (see `agent_relative`)."""
+    for start in range(max(1, aux - _MAX_RELATIVE_WORDS), aux - 1):
+        if any(t.endswith((",", ";", ":")) for t in tokens[start - 1 : aux]) or tokens[start - 1].endswith("ly"):
+            continue  # "allegedly killed by" is the news
+        # A subject relative ("that went missing"), not an object one ("that
+        # readers are likely to") nor a verb's "that" clause ("proves that").
+        opened = (
+            bare[start] in {"that", "who", "which"}
+            and bool(verb_forms(bare[start + 1]) & FINITE)
+            and not set(bare[start + 1 : aux]) & _CLAUSE_OPENERS
+        )
+        noun_before = (
+            tokens[start - 1][:1].islower()
+            and bare[start - 1] not in _NOUN_CONTEXT | AUXILIARIES
+            and start - 1 not in verb_positions(tokens[:start])
+        )
+        if opened and noun_before or "by" in bare[start + 1 : start + 3] and _reduced_relative(tokens, start, aux):
+            return start, aux
+    return None
 
 
 def verb_positions(tokens: Sequence[str]) -> list[int]:
@@ -121,10 +215,18 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
     a noun ("plans", "boost") is one only after a content word, never after a
     determiner or preposition, in a clause with no verb yet, and in the
     number that word asks for ("shares rise", "firm plans", but "the plans",
-    "backed plans", "US jobs", "black cat"). A verb
-    right after "who" or "which", or after a subject pronoun that follows a
-    noun ("the hairstyle she models"), belongs to a relative clause and does
-    not count, nor does a capitalised word past the first (a name).
+    "backed plans", "US jobs", "black cat"); a participle after a
+    determiner or preposition is an adjective ("of alienated youth"). A verb
+    right after "who" or "which", after "that" following a noun ("a film that
+    follows"), the first after "whose", or after a subject pronoun that
+    follows a noun ("the hairstyle she models"), belongs to a relative clause
+    and does not count, nor does a participle followed by a preposition that
+    an auxiliary comes after ("the money put aside by the state is"), a
+    noun-like word between commas (a list: "governments, aid agencies,
+    insurers"), a past participle after a comma ("the study, undertaken
+    by"), a participle that opens the sentence before a preposition
+    ("Geared towards gamers, it ..."), or a capitalised word past the first
+    (a name).
 
     Example: "Black cat who fell sick" -> [] ; "Shares rise on bid talk" -> [1].
     """
@@ -132,6 +234,7 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
     prev = ""
     clause_start = 0
     relative_verb = -2
+    whose = False  # inside "whose ...": its first verb is the relative clause's
     opened = False  # a clause opener or preposition so far: a pronoun may start the main clause
     for i, token in enumerate(tokens):
         word = _bare(token)
@@ -145,22 +248,33 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
         opened = opened or lower in _CLAUSE_OPENERS or lower in _PREPOSITIONS
         if lower in _CLAUSE_OPENERS or i and tokens[i - 1].endswith((",", ";", ":")):
             clause_start = i
+        if i == 0 and len(tokens) > 1 and participle(lower) and _bare(tokens[1]).lower() in _PREPOSITIONS | {"towards"}:
+            prev = lower
+            continue  # "Geared towards gamers, it is ...": a participle clause, no subject of its own
         if i > 0 and word[:1].isupper() and lower not in AUXILIARIES:
             prev = lower
             continue
-        if prev in _RELATIVE:
+        if prev in _RELATIVE and prev != "whose" or _relative_that(tokens, i, found):
             prev = lower
             relative_verb = i
             continue
+        whose = whose or prev == "whose"
+        if relative_verb == i - 1 and prev in AUXILIARIES and (verb_forms(lower) & {"VB", "VBG"} or participle(lower)):
+            prev = lower
+            relative_verb = i
+            continue  # "a film that has won": still the relative clause's verb
         if relative_verb == i - 1 and verb_forms(lower) and also_noun_or_adjective(lower):
             prev = lower
             continue  # the object of a relative clause's verb: "fans who buy tickets"
         if lower in AUXILIARIES or lower.endswith(("n't", "'ll", "'ve", "'re", "'d")):
+            finite = [p for p in found if _bare(tokens[p - 1]).lower() != "to"]
+            if finite and _reduced_relative(tokens, finite[-1], i):
+                found.remove(finite[-1])  # "the money put aside by the state | is": not a deed of the money
             found.append(i)
         else:
             tags = verb_forms(lower)
             clause_verb = bool(found) and found[-1] >= clause_start
-            after_auxiliary = prev in AUXILIARIES and (tags & {"VB", "VBN", "VBG"})
+            after_auxiliary = prev in AUXILIARIES and bool(tags & {"VB", "VBG"} or participle(lower))
             # "car firms General Motors": a present-tense form between a
             # lower-case word and a name is a noun; after a name it is the
             # verb ("Spain wins Davis Cup").
@@ -171,14 +285,23 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
                 and not (i > 0 and tokens[i - 1][:1].isupper())
                 and also_noun_or_adjective(lower)
             )
+            listed = 0 < i < len(tokens) - 1 and tokens[i - 1].endswith(",") and tokens[i + 1].endswith(",")
+            # "The study, undertaken by ...,": a participle after a comma describes.
+            aside = i > 0 and tokens[i - 1].endswith(",") and tags == {"VBN"}
             if tags and (
                 prev == "to"
                 and "VB" in tags
                 or after_auxiliary
                 or not name_next
+                and not aside
+                and not (listed and also_noun_or_adjective(lower))
                 and _acts_as_verb(lower, tags, prev, clause_verb)
             ):
                 found.append(i)
+        if whose and found and found[-1] == i:
+            found.pop()  # "the firm whose main product is derived": the relative clause's verb
+            whose = False
+            relative_verb = i
         prev = lower
     return found
 

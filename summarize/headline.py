@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from itertools import product
 
 from summarize.defects import (
     FUNCTION_WORDS,
@@ -31,6 +32,7 @@ from summarize.defects import (
 )
 from summarize.grammar import (
     AUXILIARIES,
+    agent_relative,
     also_noun_or_adjective,
     lemma_of,
     may_be_plural_noun,
@@ -129,10 +131,10 @@ def _past_tense(word: str) -> bool:
 # is no past tense).
 _REWRITES: tuple[tuple[re.Pattern[str], str, frozenset[str], Callable[[str], bool] | None], ...] = (
     (
-        re.compile(rf"{_B}(?:has|have|had) been\s+(?=\w+(?:ed|en|wn|ght|id|ot|un|ut){_E})", re.IGNORECASE),
+        re.compile(rf"{_B}(?:has|have|had) been\s+(?=\w+{_E})", re.IGNORECASE),
         "",
         _MODALS,
-        None,
+        participle,
     ),
     (re.compile(rf"{_B}(?:is|are|was|were)\s+(?=\w+ed{_E})", re.IGNORECASE), "", frozenset(), None),
     (re.compile(rf"{_B}(?:has|have|had)\s+(?!been{_E})(?=\w+{_E})", re.IGNORECASE), "", _MODALS, _past_tense),
@@ -506,8 +508,8 @@ def _drop_given_names(s: str, surnames: Collection[str]) -> str:
     """A person's given name dropped when the article calls them by surname
     ("Mr Blair"), as headlines do: "Tony Blair faces first test" -> "Blair
     faces first test". The word dropped is a capitalised word right before
-    one of `surnames` (see `titled_surnames`), not itself after "Mr"; "Mr"
-    itself is such a word ("Mr Blair told MPs" -> "Blair told MPs")."""
+    one of `surnames` (see `titled_surnames`), not itself after "Mr" or
+    "and" ("Ian and Ruth Moss" share it); "Mr" itself is such a word ("Mr Blair told MPs" -> "Blair told MPs")."""
     if not surnames:
         return s
     tokens = s.split()
@@ -515,7 +517,9 @@ def _drop_given_names(s: str, surnames: Collection[str]) -> str:
     for i in range(len(tokens) - 1):
         surname = tokens[i + 1].rstrip(",;:").removesuffix("'s")
         after_title = i > 0 and tokens[i - 1].rstrip(".") in _TITLES
-        if surname in surnames and _GIVEN_NAME.fullmatch(tokens[i]) and not after_title:
+        # "Ian and Ruth Moss" share the surname; "JP McManus and John Magnier" do not.
+        couple = i > 1 and tokens[i - 1] in {"and", "&"} and not (i > 2 and tokens[i - 3][:1].isupper())
+        if surname in surnames and _GIVEN_NAME.fullmatch(tokens[i]) and not after_title and not couple:
             keep[i] = False
     return " ".join(t for t, k in zip(tokens, keep, strict=True) if k)
 
@@ -711,12 +715,16 @@ def candidates(
       the headline-style rewrites; no duplicates.
     """
     core = _core(sentence)
+    cores = [core]
+    span = agent_relative(core.split())
+    if span:
+        cores.append(" ".join(core.split()[: span[0]] + core.split()[span[1] :]))
     texts = []
-    for present in (True, False):
-        styled = _drop_given_names(_headline_style(core, present), surnames)
+    for present, kept in product((True, False), cores):
+        styled = _drop_given_names(_headline_style(kept, present), surnames)
         texts += [styled, _shorten_names(styled)]
     found: dict[str, None] = {}
-    for text in (*texts, core):
+    for text in (*texts, *cores):
         tokens = text.split()
         ends = [i for i in _cuts(tokens, worst) if MIN_HEADLINE_WORDS <= i <= max_words]
         if len(tokens) <= max_words:

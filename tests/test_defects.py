@@ -25,7 +25,7 @@ from summarize.defects import (
     unbalanced,
     unfinished,
 )
-from summarize.grammar import has_verb, verb_positions
+from summarize.grammar import agent_relative, has_verb, verb_positions
 
 SOURCE = Source.of(
     "The harbour board will confirm Ann Reyes as its permanent chair on Friday - exactly eight weeks after "
@@ -135,6 +135,18 @@ def test_no_verb_only_when_the_source_sentence_had_one() -> None:
     assert no_verb("Ann Reyes", Source.of("Ann Reyes, rower and chair of the board")) is None
 
 
+def test_no_verb_wants_the_verb_of_the_main_clause() -> None:
+    source = Source.of(
+        "Half of the money put aside by the council to help the poor is benefiting people who do not need it. "
+        "The ferry line is cutting its fares by half. Islanders are very concerned about the cuts."
+    )
+    # "put" is the relative clause's; the main verb, "is benefiting", is gone.
+    assert no_verb("Half of money put aside by council", source) is not None
+    # Another tense of the main verb, or the word after a dropped copula, is the verb.
+    assert no_verb("Ferry line cuts fares by half", source) is None
+    assert no_verb("Islanders concerned about cuts", source) is None
+
+
 def test_verb_positions() -> None:
     assert verb_positions("Shares rise on bid talk".split()) == [1]
     assert verb_positions("Board to confirm Reyes".split()) == [2]
@@ -147,6 +159,15 @@ def test_verb_positions() -> None:
     # A present form after a name is the verb; after a lower-case word, a noun.
     assert verb_positions("Spain wins Davis Cup".split()) == [1]
     assert verb_positions("US car firms General Motors and Ford".split()) == []
+    # Relative clauses, lists, asides and participles that are adjectives are no main verbs.
+    assert verb_positions("Film that follows group of alienated youth".split()) == []
+    assert verb_positions("German firm whose main product is derived".split()) == []
+    assert verb_positions("Governments, aid agencies, insurers".split()) == []
+    assert verb_positions("The study, undertaken by the board,".split()) == []
+    assert verb_positions("Geared towards online gamers".split()) == []
+    assert verb_positions("Viruses and other malicious programs".split()) == []
+    assert verb_positions("The money put aside by the council is benefiting people".split()) == [7, 8]
+    assert verb_positions("Firm said profits were up".split())[:2] == [1, 3]
     # ...unless the word is no noun: "investigates", "sue" before a name are verbs.
     assert verb_positions("Regulator investigates Marsh".split()) == [1]
     assert verb_positions("Girls sue Wal-Mart".split()) == [1]
@@ -270,6 +291,38 @@ COMPLEMENTS = Source.of(
 def test_a_cut_complement_is_a_bad_end(headline: str, flagged: bool) -> None:
     assert (cut_complement(headline, COMPLEMENTS) is not None) == flagged
     assert any(d.kind == "bad_end" for d in headline_defects(headline, COMPLEMENTS)) == flagged
+
+
+def test_agent_relative() -> None:
+    def without(sentence: str) -> str | None:
+        tokens = sentence.split()
+        span = agent_relative(tokens)
+        return span and " ".join(tokens[: span[0]] + tokens[span[1] :])
+
+    assert without("A film produced by director Sam Raimi has topped the box office") == (
+        "A film has topped the box office"
+    )
+    assert without("A dog that went missing on holiday has been found") == "A dog has been found"
+    # The main clause's auxiliary, not the relative clause's own.
+    assert without("A man who froze his disk thinking it would be fixed has topped a list") == "A man has topped a list"
+    # Not an object relative, a verb's "that" clause, or a participle that an adverb makes the news.
+    assert without("The plot that readers are likely to like") is None
+    assert without("The win proves that they are the best") is None
+    assert without("The family of a man allegedly killed by troops have won") is None
+
+
+@pytest.mark.parametrize(
+    ("headline", "sentence"),
+    [
+        ("Institute looks", "The institute looks at possible fault lines."),
+        ("Rogue firms could be cut", "Rogue firms could be cut off from the networks."),
+        ("Minister vows to plough", "The minister has vowed to plough on with plans for ID cards."),
+        # A verb put in the present is found in its source form.
+        ("German firm looks", "A German firm is looking to raise 70m euros."),
+    ],
+)
+def test_dangling_verb_catches_particles_prepositions_and_other_tenses(headline: str, sentence: str) -> None:
+    assert dangling_verb(headline, Source.of(sentence)) is not None
 
 
 def test_a_headline_ending_on_the_verb_is_left_to_dangling_verb() -> None:

@@ -4,6 +4,7 @@ import pytest
 
 from summarize.defects import Source, foreign_words, headline_defects
 from summarize.headline import (
+    _drop_given_names,
     _may_lose_of,
     _present_tense,
     candidates,
@@ -280,3 +281,18 @@ def test_a_participle_phrase_with_by_after_the_object_is_a_boundary() -> None:
         "after the tsunami."
     )
     assert compress(sentence, 12) == "Indonesia no longer needs debt freeze"
+
+
+def test_a_relative_clause_on_the_subject_may_go_whole() -> None:
+    horror = "A low-budget horror film produced by director Sam Raimi has topped the North American box office."
+    assert "Low-budget horror film tops North American box office" in candidates(horror, 12)
+    dog = "A dog that went missing during a family holiday in the mountains has been found alive after 23 days."
+    assert "Dog found alive after 23 days" in candidates(dog, 12)
+
+
+def test_a_couple_keeps_both_given_names() -> None:
+    surnames = frozenset({"Moss", "Magnier"})
+    couple = "Her owners Ian and Ruth Moss searched"
+    assert _drop_given_names(couple, surnames) == couple
+    pair = "JP McManus and John Magnier reject offer"
+    assert _drop_given_names(pair, surnames) == "JP McManus and Magnier reject offer"
