@@ -23,6 +23,7 @@ from summarize.grammar import (
     has_verb,
     participle,
     parts_of_speech,
+    relative_verbs,
     verb_family,
     verb_forms,
     verb_positions,
@@ -162,7 +163,7 @@ def bad_end(headline: str) -> str | None:
     Flags an ending on a function word, a bare number (a score such as
     "6-1", an age after "aged", a year after a preposition and digits after
     a name, "Band Aid 20", are not bare), a dash, a conjunction, a preposition, an auxiliary, an adverb
-    that wants more ("rather", "even", "not") or a verb of reporting in the active
+    that wants more ("rather", "even", "not"; "are reportedly") or a verb of reporting in the active
     ("police said", "Parmalat has reported"; not "to be told").
 
     Example: "Gary Locke to be confirmed as Kilmarnock's manager - exactly eight"
@@ -179,6 +180,8 @@ def bad_end(headline: str) -> str | None:
     passive = before in _BE  # "story to be told" is whole; "has reported" is not
     if word in FUNCTION_WORDS or word in AUXILIARIES or word in OPEN_ADVERBS:
         return f"ends on {word!r}"
+    if before in AUXILIARIES and word.endswith("ly"):
+        return f"ends on {before} {word!r}"  # "attitudes are reportedly | changing"
     if word in REPORTING_VERBS and not passive:
         return f"ends on {word!r}"
     year = re.fullmatch(r"(?:19|20)\d\d", word) and before in FUNCTION_WORDS
@@ -190,6 +193,75 @@ def bad_end(headline: str) -> str | None:
     return None
 
 
+def _source_sentence(headline: str, source: Source) -> list[str]:
+    """The tokens of the source sentence a headline came from: the one it
+    shares the most words with."""
+    head = words(headline)
+    return max(source.sentences, key=lambda s: _overlap(head, words(s)), default="").split()
+
+
+def headline_verbs(tokens: list[str], sentence: list[str], copula: bool = False) -> list[int]:
+    """Indices of a headline's verbs, read against its source sentence.
+
+    Each headline word is aligned with the next source word that is it or
+    another form of it; it is a verb when that source word is one there
+    ("Mitsubishi Motors strikes deal" from "... has struck a deal":
+    "strikes", not "deal"; "drink" of "drink driving" is not the "drink" of
+    "vowed never to drink again"). A word the sentence lacks is a verb where
+    `verb_positions` says so. Neither counts in the headline's own relative
+    clause ("landlord who was convicted").
+
+    Args:
+      tokens: the headline, split on whitespace.
+      sentence: its source sentence, split on whitespace.
+      copula: also count the word after a source copula ("are concerned"
+        gives "concerned"), for a headline that dropped the copula.
+
+    Returns:
+      The indices into `tokens`, in order.
+    """
+    source = [_bare(t).lower() for t in sentence]
+    verbs = _source_verb_positions(sentence, source, copula)
+    own = set(verb_positions(tokens))
+    relative = set(relative_verbs(tokens))
+    found = []
+    last = -1
+    for i, token in enumerate(tokens):
+        word = _bare(token).lower()
+        forms = verb_family(word) | {word}
+        matches = [j for j, s in enumerate(source) if s in forms]
+        if not matches:
+            if i in own and i not in relative:
+                found.append(i)
+            continue
+        last = next((j for j in matches if j > last), matches[0])
+        if last in verbs and i not in relative:
+            found.append(i)
+    return found
+
+
+def _source_verb_positions(sentence: list[str], source: list[str], copula: bool) -> set[int]:
+    """The verb positions of a source sentence and, with `copula`, that of
+    the first content word after a copula."""
+    verbs = set(verb_positions(sentence))
+    if copula:
+        for p in sorted(verbs):
+            if source[p] in AUXILIARIES:
+                content = (
+                    j
+                    for j in range(p + 1, len(source))
+                    if source[j] not in _AUXILIARY_ADVERBS and not source[j].endswith("ly")
+                )
+                j = next(content, None)
+                if j is not None and source[j] not in FUNCTION_WORDS | STOPWORDS:
+                    verbs.add(j)
+    return verbs
+
+
+# Words between an auxiliary and the word it governs: "will also take".
+_AUXILIARY_ADVERBS = frozenset("also very still now already not never just even further".split())
+
+
 def _continuation(headline: str, source: Source) -> tuple[str, str] | None:
     """The two words that follow the headline's last word in its source
     sentence (the one it shares most words with), or None when the
@@ -199,8 +271,7 @@ def _continuation(headline: str, source: Source) -> tuple[str, str] | None:
     last = _bare(tokens[-1]) if tokens else ""
     if not last:
         return None
-    head = words(headline)
-    best = max(source.sentences, key=lambda s: _overlap(head, words(s)), default="").split()
+    best = _source_sentence(headline, source)
     found = _follows(best, last)
     if found is False:
         for form in sorted(verb_family(last) - {last}):
@@ -253,8 +324,8 @@ def _word_char(char: str) -> bool:
 # Verbs that are no whole predicate without their preposition or particle:
 # "Institute looks | at fault lines", "countries fail to put | in place".
 _PREPOSITIONAL_VERBS = frozenset(
-    "put look looks rely relies depend depends focus focuses call calls deal deals aim aims refer refers "
-    "point points opt opts consist consists amount amounts account accounts".split()
+    "put look looks rely relies depend depends focus focuses aim aims refer refers opt opts consist consists "
+    "call calls".split()
 )
 
 
@@ -262,7 +333,7 @@ def dangling_verb(headline: str, source: Source) -> str | None:
     """A headline must not end on an active verb whose object was cut.
 
     Flags a headline whose last word is an active verb (see
-    `summarize.grammar.verb_positions`; "was sold" is passive and whole)
+    `headline_verbs`; "was sold" is passive and whole)
     when, in the source sentence, its object followed: a noun phrase (with
     or without a determiner), a "that" clause, an infinitive or a particle
     ("to take | over", "to plough | on with"), or the preposition of a verb
@@ -273,7 +344,7 @@ def dangling_verb(headline: str, source: Source) -> str | None:
     investigating the firm's accounts."
     """
     tokens = headline.split()
-    if not tokens or len(tokens) - 1 not in verb_positions(tokens):
+    if not tokens or len(tokens) - 1 not in headline_verbs(tokens, _source_sentence(headline, source)):
         return None
     after = _continuation(headline, source)
     if after is None:
@@ -481,21 +552,8 @@ def _overlap(a: Iterable[str], b: Iterable[str]) -> int:
     return len({w.lower() for w in a} & {w.lower() for w in b})
 
 
-# Words between an auxiliary and the word it governs: "will also take".
-_AUXILIARY_ADVERBS = frozenset("also very still now already not never just even further".split())
-
-
-def _source_verbs(sentence: list[str]) -> frozenset[str]:
-    """Every form of the verbs of a source sentence, with the word after a
-    copula ("are concerned" gives "concerned")."""
-    kept = set()
-    for p in verb_positions(sentence):
-        kept.add(_bare(sentence[p]).lower())
-        if _bare(sentence[p]).lower() in AUXILIARIES:
-            rest = [_bare(t).lower() for t in sentence[p + 1 :]]
-            rest = [w for w in rest if w not in _AUXILIARY_ADVERBS and not w.endswith("ly")]
-            kept.update(rest[:1])
-    return frozenset(kept.union(*(verb_family(word) for word in kept)))
+# A clause after a comma that these open is an aside, not the main clause.
+_ASIDE_OPENERS = frozenset("where who which when whose".split())
 
 
 def no_verb(headline: str, source: Source) -> str | None:
@@ -508,6 +566,10 @@ def no_verb(headline: str, source: Source) -> str | None:
     "rises"), or the word after a dropped copula ("are concerned" ->
     "concerned").
 
+    The verb must come before an aside opened by ", where", ", who" and
+    the like: a photo caption ("Rhodri Giggs outside court yesterday, where
+    he was banned") has its only verb in one.
+
     Examples: "Black cat who fell sick", from "A black cat who fell sick was
     nursed back to health by ..."; "Half of money put aside by Colombian
     government", from "... is benefiting people who do not need it" (its
@@ -516,14 +578,19 @@ def no_verb(headline: str, source: Source) -> str | None:
     head = words(headline)
     if not head or not source.sentences:
         return None
-    best = max(source.sentences, key=lambda s: _overlap(head, words(s))).split()
-    forms = _source_verbs(best)
-    if not forms:
+    sentence = _source_sentence(headline, source)
+    if not verb_positions(sentence):
         return None
-    if not has_verb(headline):
-        return "no verb"
-    if not {w.lower() for w in head} & forms:
-        return "no verb of the source sentence's main clause"
+    tokens = headline.split()
+    verbs = headline_verbs(tokens, sentence, copula=True)
+    if not verbs:
+        return "no verb of the source sentence's main clause" if has_verb(headline) else "no verb"
+    aside = next(
+        (i for i in range(1, len(tokens)) if tokens[i - 1].endswith(",") and tokens[i].lower() in _ASIDE_OPENERS),
+        None,
+    )
+    if aside and not any(p < aside for p in verbs):
+        return f"no verb before ', {tokens[aside]}'"
     return None
 
 

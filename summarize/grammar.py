@@ -30,8 +30,9 @@ _RELATIVE = frozenset("who which whom whose".split())
 FINITE = frozenset({"VBD", "VBZ", "VBN", "VBP"})
 # Words that open a new clause, which may have a verb of its own.
 _CLAUSE_OPENERS = frozenset(
-    "and but or nor that which who whom whose while because as when if after before since".split()
+    "and but or nor that which who whom whose while because as when where if after before since".split()
 )
+_COMPLEMENTIZERS = frozenset({"that"})
 _PLURAL_PRONOUNS = frozenset("they we you i".split())
 # A subject pronoun straight after a noun, with no verb and no clause opener
 # or preposition before it, opens a relative clause without "that": "the
@@ -230,7 +231,18 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
 
     Example: "Black cat who fell sick" -> [] ; "Shares rise on bid talk" -> [1].
     """
+    return _scan(tokens)[0]
+
+
+def relative_verbs(tokens: Sequence[str]) -> list[int]:
+    """Indices of the verbs that `verb_positions` leaves to a relative
+    clause: "landlord who was convicted" -> [3, 4]."""
+    return _scan(tokens)[1]
+
+
+def _scan(tokens: Sequence[str]) -> tuple[list[int], list[int]]:
     found: list[int] = []
+    relatives: list[int] = []
     prev = ""
     clause_start = 0
     relative_verb = -2
@@ -241,11 +253,13 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
         lower = word.lower()
         if not word:
             continue
-        zero_relative = prev and not found and not opened and prev not in _NOUN_CONTEXT and not verb_forms(prev)
+        verb_yet = bool(found) and found[-1] >= clause_start
+        zero_relative = prev and not verb_yet and not opened and prev not in _NOUN_CONTEXT and not verb_forms(prev)
         if lower in _SUBJECT_PRONOUNS and zero_relative:
             prev = "who"  # its verb is the relative clause's
             continue
-        opened = opened or lower in _CLAUSE_OPENERS or lower in _PREPOSITIONS
+        # "revealed that the hairstyle she models": a new clause, whose subject may take a relative.
+        opened = lower not in _COMPLEMENTIZERS and (opened or lower in _CLAUSE_OPENERS or lower in _PREPOSITIONS)
         if lower in _CLAUSE_OPENERS or i and tokens[i - 1].endswith((",", ";", ":")):
             clause_start = i
         if i == 0 and len(tokens) > 1 and participle(lower) and _bare(tokens[1]).lower() in _PREPOSITIONS | {"towards"}:
@@ -254,14 +268,18 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
         if i > 0 and word[:1].isupper() and lower not in AUXILIARIES:
             prev = lower
             continue
+        if prev in AUXILIARIES and lower.endswith("ly"):
+            continue  # "are reportedly changing": the auxiliary still governs the next word
         if prev in _RELATIVE and prev != "whose" or _relative_that(tokens, i, found):
             prev = lower
             relative_verb = i
+            relatives.append(i)
             continue
         whose = whose or prev == "whose"
         if relative_verb == i - 1 and prev in AUXILIARIES and (verb_forms(lower) & {"VB", "VBG"} or participle(lower)):
             prev = lower
             relative_verb = i
+            relatives.append(i)
             continue  # "a film that has won": still the relative clause's verb
         if relative_verb == i - 1 and verb_forms(lower) and also_noun_or_adjective(lower):
             prev = lower
@@ -302,8 +320,9 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
             found.pop()  # "the firm whose main product is derived": the relative clause's verb
             whose = False
             relative_verb = i
+            relatives.append(i)
         prev = lower
-    return found
+    return found, relatives
 
 
 def has_verb(text: str) -> bool:
@@ -345,6 +364,7 @@ def present_tense(lemma: str, plural: bool) -> str | None:
     return forms[0] if forms else None
 
 
+@lru_cache(maxsize=65536)
 @lru_cache(maxsize=65536)
 def verb_family(word: str) -> frozenset[str]:
     """Every form of every verb `word` may be a form of: "sues" -> {"sue",

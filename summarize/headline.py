@@ -103,15 +103,18 @@ _LEAD_CONNECTIVE = re.compile(
     r"^(?:but|and|so|yet|however|meanwhile|now|still|instead|indeed|also|then)\b,?\s+", re.IGNORECASE
 )
 _APPOSITIVE = re.compile(
-    r",\s+(?:(?:the|a|an|one of|who|which|whose|where|aged?|formerly|now|known as|also)\b|\d{1,3},)[^,]{0,90},\s+",
+    r",\s+(?:(?:the|a|an|one of|who|which|whose|where|aged?|formerly|now|known as|also)\b|\d{1,3},)[^,]{0,90},\s+"
+    r"(?=(?-i:[a-z]))",  # the predicate follows: "Key West, Florida," is a place, not the end
     re.IGNORECASE,
 )
 _TIME_PHRASE = re.compile(
-    r"\s+(?:on|last|this|earlier|in|early|late|next|since|for the|over the|during)\s+"
+    r"(?<!\bthe)\s+(?:on|last|this|earlier|in|early|late|next|since|for the|over the|during)\s+"
     rf"(?:the\s+)?(?:\w+\s+)?{_WHEN}(?:'s)?{_E}(?!\s+of{_E})",
     re.IGNORECASE,
 )
 _PRONOUNS = frozenset("he she it they we i you".split())
+# Headlinese drops "was" of the main clause only: "landlord who was convicted" keeps it.
+_RELATIVES = frozenset("who that which".split())
 _MODALS = frozenset("will would can could may might must shall should to".split())
 
 
@@ -133,10 +136,10 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, frozenset[str], Callable[[str], boo
     (
         re.compile(rf"{_B}(?:has|have|had) been\s+(?=\w+{_E})", re.IGNORECASE),
         "",
-        _MODALS,
+        _MODALS | _PRONOUNS | _RELATIVES,
         participle,
     ),
-    (re.compile(rf"{_B}(?:is|are|was|were)\s+(?=\w+ed{_E})", re.IGNORECASE), "", frozenset(), None),
+    (re.compile(rf"{_B}(?:is|are|was|were)\s+(?=\w+ed{_E})", re.IGNORECASE), "", _PRONOUNS | _RELATIVES, None),
     (re.compile(rf"{_B}(?:has|have|had)\s+(?!been{_E})(?=\w+{_E})", re.IGNORECASE), "", _MODALS, _past_tense),
     (re.compile(rf"{_B}(?:is|are)\s+(?=(?:set\s+)?to{_E})", re.IGNORECASE), "", frozenset(), None),
     (re.compile(rf"{_B}will{_E}(?! not{_E})", re.IGNORECASE), "to", _PRONOUNS, None),

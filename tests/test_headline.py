@@ -212,7 +212,7 @@ def test_the_head_of_the_subject_decides_the_number() -> None:
 
 
 def test_a_measure_of_a_named_firm_puts_the_name_first() -> None:
-    assert compress("Shares in Cairn Energy closed down 18% on Monday.", 12) == "Cairn Energy shares close down 18%"
+    assert "Cairn Energy shares close down 18%" in candidates("Shares in Cairn Energy closed down 18% on Monday.", 12)
     # Only where the name ends before the verb.
     assert not any(
         c.startswith("UK shares") for c in candidates("Shares in UK drinks firm Allied Domecq have risen.", 12)
@@ -296,3 +296,23 @@ def test_a_couple_keeps_both_given_names() -> None:
     assert _drop_given_names(couple, surnames) == couple
     pair = "JP McManus and John Magnier reject offer"
     assert _drop_given_names(pair, surnames) == "JP McManus and Magnier reject offer"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline"),
+    [
+        # Headlinese drops the main clause's "was", never a pronoun's or a relative clause's.
+        ("Ann Reyes said she was cheered by fans.", "Ann Reyes said she was cheered by fans"),
+        (
+            "A landlord who was convicted of theft has lost his licence.",
+            "Landlord who was convicted of theft loses licence",
+        ),
+        # An aside ends before the predicate, not inside a place name.
+        (
+            "Over the year 2,000 people, a crowd the size of Key West, Florida, have fought the fires.",
+            "Over year 2,000 people, crowd size of Key West, Florida, fight fires",
+        ),
+    ],
+)
+def test_rewrites_keep_what_the_grammar_needs(sentence: str, headline: str) -> None:
+    assert compress(sentence, 14) == headline
