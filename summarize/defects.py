@@ -28,7 +28,16 @@ from summarize.grammar import (
     verb_forms,
     verb_positions,
 )
-from summarize.prepare import SENTENCE_END, STOPWORDS, normalize, prepare, split_sentences, strip_dateline, words
+from summarize.prepare import (
+    AGENCY_DATELINE,
+    SENTENCE_END,
+    STOPWORDS,
+    normalize,
+    prepare,
+    split_sentences,
+    strip_dateline,
+    words,
+)
 from summarize.schema import Document, Prepared
 
 HEADLINE_KINDS: tuple[str, ...] = (
@@ -90,7 +99,14 @@ BOILERPLATE = (
     ("byline", re.compile(r"^By\s+(?:\.\s+)?[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){1,3}\s*(?:\.|$|,|\bfor\b)")),
     ("byline", re.compile(r"\b(?:PUBLISHED|UPDATED|Last updated)\s*:", re.IGNORECASE)),
     ("dateline", re.compile(r"^[A-Z][A-Z.'\- ]{1,30}(?:,\s*[A-Z][A-Za-z.\- ]{1,30})?\s*\([^)]{1,30}\)\s*(?:--|-)")),
-    ("dateline", re.compile(r"^\((?:CNN|Reuters|AP|AFP|PA|UPI|Bloomberg)\)")),
+    ("dateline", AGENCY_DATELINE),
+    # The paper's own promotion: "Sportsmail will be providing you with ...".
+    (
+        "house promotion",
+        re.compile(
+            r"\b(?:Sportsmail|MailOnline)\s+(?:will|recounts|brings|takes a look|looks back|rounds up|runs through)\b"
+        ),
+    ),
     ("scroll prompt", re.compile(r"\bscroll (?:down|up)\b", re.IGNORECASE)),
     ("click prompt", re.compile(r"\bclick (?:here|through)\b", re.IGNORECASE)),
     ("media notice", re.compile(r"\bmedia playback is (?:not |un)supported\b", re.IGNORECASE)),
@@ -509,22 +525,41 @@ def unbalanced(text: str) -> str | None:
 
 
 def pronoun_start(headline: str) -> str | None:
-    """A headline must not open on a pronoun whose person the reader cannot know.
+    """A headline must not open on words that lean on what came before.
 
-    Flags a personal or possessive pronoun ("It", "She's", "Their"), and
-    "This" or its kin when a verb follows ("This is ...").
+    Flags a personal or possessive pronoun ("It", "She's", "Their"); "This"
+    or its kin, save before a time ("This year"); a conjunction or
+    preposition that joins on to an earlier sentence ("But", "And", "So",
+    "Of", "Where", "What about", "According to"); a participle clause with
+    no subject ("Combined with ...", "Geared towards ..."); a subject pronoun after a
+    leading phrase ("In his twenties he battled ..."); and a bare age as the
+    subject ("28-year-old has been ...").
 
-    Example: "It was pretty impressive".
+    Example: "It was pretty impressive"; "Those figures were total of first
+    preference votes".
     """
     tokens = [_bare(t).lower() for t in headline.split()]
     if not tokens:
         return None
     first = _CONTRACTION.sub("", tokens[0])
-    if first in PRONOUNS:
+    if first in PRONOUNS or first in _LEANING_STARTS or tokens[:2] == ["what", "about"]:
         return f"starts with {first!r}"
-    if first in _DEMONSTRATIVES and (len(tokens) == 1 or tokens[1] in AUXILIARIES):
+    if first in _DEMONSTRATIVES and (len(tokens) == 1 or tokens[1].removesuffix("'s") not in TIME_WORDS):
         return f"starts with {first!r}"
+    if len(tokens) > 1 and participle(first) and tokens[1] in FUNCTION_WORDS - DETERMINERS:
+        return f"starts with the participle clause {first!r} {tokens[1]!r}"  # "Combined with ..."
+    verbs = verb_positions(headline.split())
+    if verbs and first in FUNCTION_WORDS and any(t in _SUBJECT_PRONOUNS for t in tokens[1 : verbs[0]]):
+        return f"its subject is a pronoun after {first!r}"
+    age = 1 if first == "the" else 0  # "(The) 28-year-old has been"
+    if len(tokens) > age and _BARE_AGE.fullmatch(tokens[age]) and verbs and verbs[0] == age + 1:
+        return f"its subject is a bare age, {tokens[age]!r}"
     return None
+
+
+# Openers that join a sentence on to an earlier one.
+_LEANING_STARTS = frozenset("but and so yet or nor of where according".split())
+_BARE_AGE = re.compile(r"\d+-year-old")
 
 
 def foreign_words(headline: str, source: Source) -> list[str]:
@@ -667,10 +702,13 @@ def too_long(headline: str, max_words: int) -> str | None:
 
 def boilerplate(text: str) -> str | None:
     """Page furniture is not news: a byline, a dateline, "Scroll down for
-    video", "Click here", a media-player notice or a photo credit.
+    video", "Click here", a media-player notice, a photo credit or the
+    paper's own promotion.
 
     Example: "By . Sam Webb . PUBLISHED: 10:02 EST" (a byline);
-    "Blinken arrived in Kiev. (Photo/Reuters)" (a photo credit).
+    "Blinken arrived in Kiev. (Photo/Reuters)" (a photo credit); "Kathmandu,
+    Nepal (CNN)Rescuers ..." (a dateline); "Sportsmail will be providing you
+    with ..." (promotion).
     """
     for name, pattern in BOILERPLATE:
         match = pattern.search(text)
@@ -729,7 +767,8 @@ def unfinished(sentence: str) -> str | None:
     Flags a sentence with no terminal mark, and a caption run into the next
     sentence: a word followed, with no stop, by a capitalised sentence opener
     that starts a clause with a verb ("Monday The board met", not "read The
-    Times" or "infra-red A rays").
+    Times" or "infra-red A rays"), or a heading in capitals followed by one
+    ("ANDREW SYMONDS STOPS A STREAKER Thankfully, Benaud was ...").
 
     Example: "Divorced people retire on less than a colleague The cost of
     divorce is high." (a caption run on).
@@ -815,9 +854,17 @@ def points_at_picture(text: str) -> bool:
     return _PHOTO_POINTER.search(text) is not None
 
 
+# A heading in capitals run into the sentence after it: "ANDREW SYMONDS STOPS A
+# STREAKER Thankfully, ...".
+_HEADING = re.compile(r"(?:^|\s)(?:[A-Z][A-Z'-]*\s+){2,}[A-Z]{2}[A-Z'-]*\s+(?=[A-Z][a-z])")
+
+
 def caption_split(sentence: str) -> tuple[str, str] | None:
     """A run-on (see `unfinished`) cut in two at the capitalised opener, or
     None when there is none."""
+    heading = _HEADING.search(sentence)
+    if heading and has_verb(sentence[heading.end() :]):
+        return sentence[: heading.end()].rstrip(), sentence[heading.end() :]
     for match in _RUN_ON.finditer(sentence):
         before = match.group().split(" ")[0].lower()
         rest = sentence[match.start() + len(before) + 1 :]

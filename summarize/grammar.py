@@ -15,7 +15,7 @@ from functools import lru_cache
 AUXILIARIES = frozenset(
     "is are was were am be been being has have had do does did will would can could may might must shall should "
     "isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't won't wouldn't can't couldn't "
-    "mustn't shouldn't".split()
+    "mustn't shouldn't cannot".split()
 )
 # Words after which a noun, never a verb, comes next.
 _NOUN_CONTEXT = frozenset(
@@ -254,7 +254,16 @@ def _scan(tokens: Sequence[str]) -> tuple[list[int], list[int]]:
         if not word:
             continue
         verb_yet = bool(found) and found[-1] >= clause_start
-        zero_relative = prev and not verb_yet and not opened and prev not in _NOUN_CONTEXT and not verb_forms(prev)
+        # "tells BBC he is happy": after a name a pronoun starts a clause, not a relative one.
+        prev_name = i > 1 and _bare(tokens[i - 1])[:1].isupper()
+        zero_relative = (
+            prev
+            and not prev_name
+            and not verb_yet
+            and not opened
+            and prev not in _NOUN_CONTEXT
+            and not verb_forms(prev)
+        )
         if lower in _SUBJECT_PRONOUNS and zero_relative:
             prev = "who"  # its verb is the relative clause's
             continue

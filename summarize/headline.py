@@ -24,6 +24,7 @@ from itertools import product
 from summarize.defects import (
     FUNCTION_WORDS,
     NUMBER_WORDS,
+    REPORTING_VERBS,
     Source,
     bad_end,
     headline_defects,
@@ -113,6 +114,11 @@ _TIME_PHRASE = re.compile(
     re.IGNORECASE,
 )
 _PRONOUNS = frozenset("he she it they we i you".split())
+# Words after which a clause is reported, not the main one: its "will" stays.
+_TAKES_CLAUSE = REPORTING_VERBS | frozenset(
+    "that believe predicts predict predicted denies deny denied thinks think hopes fears expects reports suggestions "
+    "tell tells told warns warn".split()
+)
 # Headlinese drops "was" of the main clause only: "landlord who was convicted" keeps it.
 _RELATIVES = frozenset("who that which".split())
 _MODALS = frozenset("will would can could may might must shall should to".split())
@@ -140,9 +146,14 @@ _REWRITES: tuple[tuple[re.Pattern[str], str, frozenset[str], Callable[[str], boo
         participle,
     ),
     (re.compile(rf"{_B}(?:is|are|was|were)\s+(?=\w+ed{_E})", re.IGNORECASE), "", _PRONOUNS | _RELATIVES, None),
-    (re.compile(rf"{_B}(?:has|have|had)\s+(?!been{_E})(?=\w+{_E})", re.IGNORECASE), "", _MODALS, _past_tense),
+    (
+        re.compile(rf"{_B}(?:has|have|had)\s+(?!been{_E})(?=\w+{_E})", re.IGNORECASE),
+        "",
+        _MODALS | _RELATIVES,
+        _past_tense,
+    ),
     (re.compile(rf"{_B}(?:is|are)\s+(?=(?:set\s+)?to{_E})", re.IGNORECASE), "", frozenset(), None),
-    (re.compile(rf"{_B}will{_E}(?! not{_E})", re.IGNORECASE), "to", _PRONOUNS, None),
+    (re.compile(rf"{_B}will{_E}(?! not{_E})", re.IGNORECASE), "to", _PRONOUNS | _RELATIVES, None),
 )
 _FILLER = re.compile(rf"{_B}(?:also|now|currently|reportedly|just|very)\s+", re.IGNORECASE)
 _ARTICLE = re.compile(rf"(?:^(?:The|A|An)\s+|{_B}(?:the|a|an)\s+)")
@@ -695,7 +706,10 @@ def _headline_style(s: str, present: bool = True) -> str:
         match = next((m for m in pattern.finditer(s) if wants is None or wants(_next_word(s, m.end()))), None)
         if match:
             before = s[: match.start()].split()
-            if not (before and before[-1].lower().rstrip(",") in not_after or before and before[-1].endswith("n't")):
+            # "will" of the main clause only: "tells voters Lib Dems will offer" keeps its "will".
+            main = repl != "to" or not {w.lower() for w in before} & _TAKES_CLAUSE
+            blocked = before and (before[-1].lower().rstrip(",") in not_after or before[-1].endswith("n't"))
+            if main and not blocked:
                 s = s[: match.start()] + repl + s[match.end() :]
     return s
 

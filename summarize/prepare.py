@@ -11,6 +11,7 @@ The splitter is rule based. pysbd is as accurate on news text but costs about
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -90,13 +91,19 @@ _SPECIAL = re.compile("[" + "".join(_CHAR_MAP) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7
 _BLANKS = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 
 
+_ENTITY = re.compile(r"&(?:#\d{2,7}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
+
+
 def normalize(text: str) -> str:
-    """Normalises line ends, whitespace, quotes and dashes.
+    """Normalises HTML entities, line ends, whitespace, quotes and dashes.
 
     Hard-wrapped lines are joined (see `join_lines`): in the result each line
     is a block (a paragraph, a title, a list item), and a blank line separates
     paragraphs. Every other run of whitespace becomes one space.
     """
+    if "&" in text:
+        # "clich&#233;d", "&pound;1.8m": entities left by a feed that escaped its text.
+        text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if "\r" in text:
@@ -441,11 +448,17 @@ def split_sentences(text: str) -> list[str]:
     return list(iter_sentences(text))
 
 
+# "Kathmandu, Nepal (CNN)Rescuers": a place in any case, then a news agency.
+_PLACE = r"[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,3}"
+AGENCY_DATELINE = re.compile(
+    rf"^(?:{_PLACE}(?:,\s*{_PLACE})?\s*)?\((?:CNN|Reuters|AP|AFP|PA|UPI|Bloomberg)\)\s*(?:--|-|:)?\s*"
+)
 _DATELINES = (
     # "KIEV (Reuters) - ", "LONDON, England (CNN) -- ", "WASHINGTON: "
     re.compile(r"^[A-Z][A-Z.'\- ]{1,30}(?:,\s*[A-Z][A-Za-z.\- ]{1,30})?\s*(?:\([^)]{1,30}\))?\s*(?:--|-|:)\s+"),
     # "(CNN)", "(CNN) -- ", "(Reuters) - "
     re.compile(r"^\([A-Za-z .]{2,30}\)\s*(?:--|-)?\s*"),
+    AGENCY_DATELINE,
 )
 
 

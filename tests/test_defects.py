@@ -113,6 +113,14 @@ def test_unbalanced(text: str, flagged: bool) -> None:
         ("This is the moment a seal was saved", True),
         ("This year's rowing final cancelled", False),
         ("Seal nursed back to health", False),
+        ("Those figures were total of votes", True),
+        ("But volunteers saved the seal", True),
+        ("According to research by the trust", True),
+        ("Combined with high tides, the storm", True),
+        ("In his twenties he rowed for Wales", True),
+        ("The 28-year-old has been in great form", True),
+        ("28-year-old rower wins final", False),
+        ("Police say they found the seal", False),
     ],
 )
 def test_pronoun_start(headline: str, flagged: bool) -> None:
@@ -224,6 +232,8 @@ def test_too_long() -> None:
         ("By Laura Jones, CNN", "byline"),
         ("HARBOUR CITY (Reuters) - The board met on Friday.", "dateline"),
         ("(CNN) -- The board met on Friday.", "dateline"),
+        ("Harbour City, Wales (CNN)The board met on Friday.", "dateline"),
+        ("Sportsmail will be providing you with team news.", "house promotion"),
         ("Scroll down for video", "scroll prompt"),
         ("Click here to read more about the port.", "click prompt"),
         ("Media playback is not supported on this device", "media notice"),
@@ -256,6 +266,8 @@ def test_headline_defects_report_each_kind() -> None:
         ('"The board met," she said.', False),
         ("She said The Times was wrong about the board.", False),
         ("The film The Harbour opens on Friday.", False),
+        ("ANN REYES SAVES A SEAL Thankfully, volunteers were there.", True),
+        ("The BBC and the NHS said US GDP rose.", False),
     ],
 )
 def test_unfinished(sentence: str, flagged: bool) -> None:

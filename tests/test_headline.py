@@ -316,3 +316,12 @@ def test_a_couple_keeps_both_given_names() -> None:
 )
 def test_rewrites_keep_what_the_grammar_needs(sentence: str, headline: str) -> None:
     assert compress(sentence, 14) == headline
+
+
+def test_will_becomes_to_only_in_the_main_clause() -> None:
+    assert compress("Kennedy tells voters the Liberal Democrats will offer them an honest choice.", 14) == (
+        "Kennedy tells voters Liberal Democrats will offer them honest choice"
+    )
+    assert compress("The Liberal Democrats will offer voters an honest choice.", 14) == (
+        "Liberal Democrats to offer voters honest choice"
+    )

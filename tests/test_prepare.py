@@ -263,3 +263,14 @@ def test_prepare_never_fails_and_offsets_hold(text: str, markdown: bool) -> None
     doc = prepare(Document("x.md" if markdown else "x", text))
     assert all(doc.text[s.start : s.end] == s.text for s in doc.sentences)
     assert normalize(text.replace("\n", "\r\n")) == normalize(text)
+
+
+def test_entities_of_an_escaped_feed_are_decoded() -> None:
+    assert normalize("the clich&#233;d plot cost &#163;1.8m &amp; more") == "the clichéd plot cost £1.8m & more"
+    # A bare ampersand, or one that starts no entity, stays.
+    assert normalize("AT&T; R&D") == "AT&T; R&D"
+
+
+def test_a_dateline_in_any_case_before_a_news_agency_goes() -> None:
+    dated = "Kathmandu, Nepal (CNN)Rescuers dug through the rubble."
+    assert strip_dateline(dated) == "Rescuers dug through the rubble."
