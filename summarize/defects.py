@@ -429,7 +429,9 @@ def cut_modifier(headline: str, source: Source) -> str | None:
 
     Flags an adjective (never a verb form) when a noun followed it in the
     source ("alerted directors to irregular | accounting"), a comparison cut
-    before its "than" ("lost more | than half"; "earn less" alone is whole), and a participle that
+    before its "than" ("lost more | than half"; "creates fewer jobs | than
+    expected", a comparison with what was expected; "earn less" and "wins
+    more supporters" alone are whole), and a participle that
     modifies a noun after the main verb when its agent followed ("to seize
     land owned | by a British firm"). A headline's own passive is whole
     without its agent ("Liverpool charged"), and so is "fell | by 5%".
@@ -440,7 +442,8 @@ def cut_modifier(headline: str, source: Source) -> str | None:
     tokens, last, after, following, then = ending
     # "fell | by 5%" and "avoided an upset | by winning" are whole: an amount or a means, not an agent.
     amount = then[:1].isdigit() or then in NUMBER_WORDS or then.endswith("ing")
-    if following == "than" and last.lower() in {"rather", "more", "less"}:
+    # "creates fewer jobs | than expected" reads as the opposite news without it.
+    if following == "than" and (last.lower() in {"rather", "more", "less"} or then in _EXPECTATIONS):
         return f"ends on {last!r}, cut from its comparison {after!r}"
     verbs = verb_positions(tokens)
     start = len(tokens) - 2
@@ -454,6 +457,13 @@ def cut_modifier(headline: str, source: Source) -> str | None:
     if adjective and following.isalpha() and following not in FUNCTION_WORDS and "NOUN" in parts_of_speech(following):
         return f"ends on the adjective {last!r}, cut from {after!r}"
     return None
+
+
+# "than expected": a comparison with what was expected is the news.
+_EXPECTATIONS = frozenset(
+    "expected forecast forecasts predicted anticipated hoped feared thought estimated originally previously "
+    "planned first feared".split()
+)
 
 
 # Verbs whose object needs a complement: "left rates | on hold", "put tax cuts | at the heart".
