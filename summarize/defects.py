@@ -20,6 +20,8 @@ from typing import Literal, NamedTuple
 from summarize.grammar import (
     AUXILIARIES,
     FINITE,
+    PARTICLES,
+    SUBORDINATORS,
     has_verb,
     participle,
     parts_of_speech,
@@ -74,7 +76,6 @@ TIME_WORDS = frozenset(
 )
 _BE = frozenset("is are was were be been being am".split())
 # A verb cut from these words after it lost part of itself: "to take | over".
-PARTICLES = frozenset("up out off down back away".split())
 REPORTING_VERBS = frozenset(
     """said says say told tells added adds claimed claims confirmed confirms revealed reveals announced announces
     insisted insists warned warns admitted admits explained explains believes believed stated states according
@@ -340,8 +341,7 @@ def _word_char(char: str) -> bool:
 # Verbs that are no whole predicate without their preposition or particle:
 # "Institute looks | at fault lines", "countries fail to put | in place".
 _PREPOSITIONAL_VERBS = frozenset(
-    "put look looks rely relies depend depends focus focuses aim aims refer refers opt opts consist consists "
-    "call calls".split()
+    "put look rely depend focus aim refer opt consist call".split()
 )
 
 
@@ -462,7 +462,7 @@ def cut_modifier(headline: str, source: Source) -> str | None:
 # "than expected": a comparison with what was expected is the news.
 _EXPECTATIONS = frozenset(
     "expected forecast forecasts predicted anticipated hoped feared thought estimated originally previously "
-    "planned first feared".split()
+    "planned first".split()
 )
 
 
@@ -651,7 +651,7 @@ _CLAUSE_REPORTING = frozenset("said says say believes believed insisted insists 
 _TOLD_OF = frozenset({"of", "about"})
 # A clause these open needs a verb of its own: "plays down reports that
 # Arjen Robben" was cut before it.
-_CLAUSE_OPENERS = frozenset("that who which whether because although though while where".split())
+_CLAUSE_OPENERS = SUBORDINATORS - {"when", "if"}
 
 
 def _clause_verb(clause: list[str]) -> bool:

@@ -33,6 +33,10 @@ _CLAUSE_OPENERS = frozenset(
     "and but or nor that which who whom whose while because as when where if after before since".split()
 )
 _COMPLEMENTIZERS = frozenset({"that"})
+# Words that open a subordinate clause, which needs a verb of its own.
+SUBORDINATORS = frozenset("that who which when where while because although though if whether".split())
+# Particles of a phrasal verb: "take | over" is cut, "set | up" too.
+PARTICLES = frozenset("up out off down back away".split())
 _PLURAL_PRONOUNS = frozenset("they we you i".split())
 # A subject pronoun straight after a noun, with no verb and no clause opener
 # or preposition before it, opens a relative clause without "that": "the
@@ -130,7 +134,7 @@ _NOT_NOUNS = frozenset("so now such given than".split()) | _CLAUSE_OPENERS
 
 # Words that follow a past participle in a reduced relative: "money put
 # aside", "the man arrested on Monday".
-_PARTICLES = frozenset("aside up down out off back away".split())
+_AFTER_PARTICIPLE = PARTICLES | {"aside"}
 
 
 _NONFINITE = frozenset("be been being".split())
@@ -149,7 +153,7 @@ def _reduced_relative(tokens: Sequence[str], verb: int, auxiliary: int) -> bool:
         participle(word)
         and before[:1].islower()
         and before.lower() not in AUXILIARIES | {"to"}
-        and (after in _PREPOSITIONS or after in _PARTICLES)
+        and (after in _PREPOSITIONS or after in _AFTER_PARTICIPLE)
         and not between & _CLAUSE_OPENERS
         and _bare(tokens[auxiliary]).lower() not in _NONFINITE
     )
@@ -231,16 +235,18 @@ def verb_positions(tokens: Sequence[str]) -> list[int]:
 
     Example: "Black cat who fell sick" -> [] ; "Shares rise on bid talk" -> [1].
     """
-    return _scan(tokens)[0]
+    return list(_scan(tuple(tokens))[0])
 
 
 def relative_verbs(tokens: Sequence[str]) -> list[int]:
     """Indices of the verbs that `verb_positions` leaves to a relative
     clause: "landlord who was convicted" -> [3, 4]."""
-    return _scan(tokens)[1]
+    return list(_scan(tuple(tokens))[1])
 
 
-def _scan(tokens: Sequence[str]) -> tuple[list[int], list[int]]:
+# The headline checks read the same source sentence for every candidate.
+@lru_cache(maxsize=4096)
+def _scan(tokens: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
     found: list[int] = []
     relatives: list[int] = []
     prev = ""
@@ -331,7 +337,7 @@ def _scan(tokens: Sequence[str]) -> tuple[list[int], list[int]]:
             relative_verb = i
             relatives.append(i)
         prev = lower
-    return found, relatives
+    return tuple(found), tuple(relatives)
 
 
 def has_verb(text: str) -> bool:

@@ -33,6 +33,7 @@ from summarize.defects import (
 )
 from summarize.grammar import (
     AUXILIARIES,
+    SUBORDINATORS,
     agent_relative,
     also_noun_or_adjective,
     lemma_of,
@@ -200,7 +201,6 @@ _NEEDS_OF = frozenset(
 )
 
 
-_CLAUSE_OPENERS = frozenset("that who which when where while because although though if whether".split())
 
 
 def _may_lose_of(before: list[str]) -> bool:
@@ -210,7 +210,7 @@ def _may_lose_of(before: list[str]) -> bool:
     last = before[-1].strip("\"'")
     if not last[:1].islower() or last.lower() in _NEEDS_OF or not last.isalpha():
         return False
-    opener = max((k for k, t in enumerate(before) if t.lower() in _CLAUSE_OPENERS), default=-1)
+    opener = max((k for k, t in enumerate(before) if t.lower() in SUBORDINATORS), default=-1)
     return opener < 0 or bool(verb_positions(before[opener + 1 :]))
 
 
