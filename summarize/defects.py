@@ -75,6 +75,7 @@ TIME_WORDS = frozenset(
     autumn decade century""".split()
 )
 _BE = frozenset("is are was were be been being am".split())
+_CONJUNCTIONS = frozenset("and or but nor so yet".split())
 # A verb cut from these words after it lost part of itself: "to take | over".
 REPORTING_VERBS = frozenset(
     """said says say told tells added adds claimed claims confirmed confirms revealed reveals announced announces
@@ -199,7 +200,9 @@ def bad_end(headline: str) -> str | None:
         return f"ends on {word!r}"
     if before in AUXILIARIES and word.endswith("ly"):
         return f"ends on {before} {word!r}"  # "attitudes are reportedly | changing"
-    if word in REPORTING_VERBS and not passive:
+    # "plays down claims", "denies the reports": a noun after a particle, a determiner or a preposition.
+    noun = before in DETERMINERS | PARTICLES or before in FUNCTION_WORDS - SUBORDINATORS - _CONJUNCTIONS
+    if word in REPORTING_VERBS and not (passive or noun):
         return f"ends on {word!r}"
     year = re.fullmatch(r"(?:19|20)\d\d", word) and before in FUNCTION_WORDS
     age = before in {"aged", "age"} or " ".join(tokens[-3:-1]).lower() == "age of"
@@ -323,6 +326,7 @@ class _Ending(NamedTuple):
     next: str  # the source's next token, as written
     following: str  # that token's word, lower case
     then: str  # the word after it, lower case
+    then_token: str  # that word, as written
 
 
 def _ending(headline: str, source: Source) -> _Ending | None:
@@ -331,7 +335,7 @@ def _ending(headline: str, source: Source) -> _Ending | None:
     after = _continuation(headline, source)
     if not tokens or after is None:
         return None
-    return _Ending(tokens, _bare(tokens[-1]), after[0], _bare(after[0]).lower(), _bare(after[1]).lower())
+    return _Ending(tokens, _bare(tokens[-1]), after[0], _bare(after[0]).lower(), _bare(after[1]).lower(), after[1])
 
 
 def _word_char(char: str) -> bool:
@@ -339,9 +343,11 @@ def _word_char(char: str) -> bool:
 
 
 # Verbs that are no whole predicate without their preposition or particle:
-# "Institute looks | at fault lines", "countries fail to put | in place".
+# "Institute looks | at fault lines", "countries fail to put | in place",
+# "Slater steps | into role", "performance may come | to an end"; and the
+# linking verbs, whose complement is the news ("rates set to remain | on hold").
 _PREPOSITIONAL_VERBS = frozenset(
-    "put look rely depend focus aim refer opt consist call".split()
+    "put look rely depend focus aim refer opt consist call step come remain become seem appear prove think".split()
 )
 
 
@@ -356,6 +362,9 @@ def dangling_verb(headline: str, source: Source) -> str | None:
     that needs one ("looks | at"). An adverbial that followed ("slipped on Monday",
     "fell this week") leaves the headline whole.
 
+    A state after "on" is a complement too, passive or not ("has gone | on
+    sale", "were put | on hold").
+
     Example: "Regulator is investigating" from "The regulator is
     investigating the firm's accounts."
     """
@@ -368,6 +377,8 @@ def dangling_verb(headline: str, source: Source) -> str | None:
     last = _bare(tokens[-1])
     following, then = _bare(after[0]).lower(), _bare(after[1]).lower()
     infinitive = following == "to" and "VB" in verb_forms(then)
+    if following == "on" and then in _STATES:
+        return f"ends on the verb {last!r}, cut from its state 'on {then}'"
     passive = len(tokens) > 1 and _bare(tokens[-2]).lower() in _BE and "VBN" in verb_forms(last)
     if passive and not infinitive and following not in PARTICLES:
         return None  # "was sold" is whole; "is set | to rise" and "be cut | off" are not
@@ -380,11 +391,23 @@ def dangling_verb(headline: str, source: Source) -> str | None:
     return None
 
 
+# "on sale", "on hold": the state a verb puts its subject in.
+_STATES = frozenset("sale hold trial display strike standby track course show offer".split())
+
+
 # Words that want the infinitive after them: "is willing | to soften".
 _WANT_INFINITIVE = frozenset(
     """set due likely unlikely able unable willing ready expected poised about keen eager determined forced
     allowed bound going trying seeking planning hoping aiming failed agreed pledged promised decided refused
-    threatened vowed""".split()
+    threatened vowed favourite favorite""".split()
+)
+
+_ORDINALS = frozenset("first last only second third latest next".split())
+
+# Nouns whose infinitive is what they are about: "dismisses attempt by Yukos | to gain protection".
+_NOUN_INFINITIVE = frozenset(
+    """attempt attempts bid bids plan plans decision effort efforts pressure chance pledge promise refusal
+    failure ability permission deal agreement approval campaign drive push""".split()
 )
 
 
@@ -392,7 +415,8 @@ _WANT_INFINITIVE = frozenset(
 _OBJECT_INFINITIVE = frozenset(
     """force forces forced ask asks asked urge urges urged allow allows allowed order orders ordered tell tells
     told persuade persuades persuaded encourage encourages encouraged prompt prompts prompted cause causes caused
-    enable enables enabled invite invites invited require requires required""".split()
+    enable enables enabled invite invites invited require requires required call calls called press presses
+    pressed want wants wanted""".split()
 )
 
 
@@ -412,7 +436,7 @@ def cut_infinitive(headline: str, source: Source) -> str | None:
     ending = _ending(headline, source)
     if ending is None:
         return None
-    tokens, last, _, following, then = ending
+    tokens, last, _, following, then, _ = ending
     if following != "to" or "VB" not in verb_forms(then):
         return None
     if last.lower() in _WANT_INFINITIVE or last[:1].islower() and "NOUN" not in parts_of_speech(last):
@@ -421,6 +445,15 @@ def cut_infinitive(headline: str, source: Source) -> str | None:
     verb = next((_bare(t) for t in reversed(tokens[-5:-1]) if _bare(t).lower() in _OBJECT_INFINITIVE), None)
     if verb:
         return f"ends on the object of {verb!r}, cut from its infinitive 'to {then}'"
+    # "becomes first star | to be evicted": the infinitive says first to do what.
+    ordinal = next((_bare(t) for t in tokens[-3:] if _bare(t).lower() in _ORDINALS), None)
+    if ordinal:
+        return f"ends on the phrase of {ordinal!r}, cut from its infinitive 'to {then}'"
+    # The noun's own phrase may run on after it ("attempt by Russian oil giant Yukos"), but has no "to" yet.
+    lowered = [_bare(t).lower() for t in tokens[:-1]]
+    noun = next((w for w in reversed(lowered) if w in _NOUN_INFINITIVE), None)
+    if noun and "to" not in lowered[lowered.index(noun) :]:
+        return f"ends on the phrase of {noun!r}, cut from its infinitive 'to {then}'"
     return None
 
 
@@ -439,7 +472,7 @@ def cut_modifier(headline: str, source: Source) -> str | None:
     ending = _ending(headline, source)
     if ending is None:
         return None
-    tokens, last, after, following, then = ending
+    tokens, last, after, following, then, _ = ending
     # "fell | by 5%" and "avoided an upset | by winning" are whole: an amount or a means, not an agent.
     amount = then[:1].isdigit() or then in NUMBER_WORDS or then.endswith("ing")
     # "creates fewer jobs | than expected" reads as the opposite news without it.
@@ -452,6 +485,16 @@ def cut_modifier(headline: str, source: Source) -> str | None:
     modifier = any(participle(_bare(tokens[i])) and any(v < i for v in main) for i in range(max(start, 0), len(tokens)))
     if following == "by" and modifier and not amount:
         return f"ends on {last!r}, cut from its agent {after!r}"
+    # "raises rate to highest level | in four years": a superlative's scope is the news.
+    superlative = any(_SUPERLATIVE.fullmatch(_bare(t).lower()) for t in tokens[-2:])
+    if superlative and following in {"in", "since", "for", "ever", "on"} and "VERB" not in parts_of_speech(then):
+        return f"ends on {last!r}, cut from the superlative's scope {after!r}"
+    # "reports sharp increase | in profit": what changed is the news.
+    noun = len(tokens) - 1 not in headline_verbs(tokens, _source_sentence(headline, source))
+    if last.lower() in _CHANGE_NOUNS and following in {"in", "of", "on"} and noun:
+        return f"ends on {last!r}, cut from what changed: {after!r}"
+    if following in _ADJECTIVE_PREPOSITIONS.get(last.lower(), ()):
+        return f"ends on {last!r}, cut from its {after!r} phrase"
     tags = parts_of_speech(last)
     adjective = last[:1].islower() and "ADJ" in tags and "VERB" not in tags
     if adjective and following.isalpha() and following not in FUNCTION_WORDS and "NOUN" in parts_of_speech(following):
@@ -459,6 +502,61 @@ def cut_modifier(headline: str, source: Source) -> str | None:
     return None
 
 
+def cut_subject(headline: str, source: Source) -> str | None:
+    """A headline must not end on a subject whose verb was cut.
+
+    Flags a headline when, in the source sentence, a finite auxiliary
+    followed its last word: that word opened a clause of its own, and the
+    headline keeps the clause's subject without its verb.
+
+    Example: "Downing Street confirms British troops" from "Downing Street
+    has confirmed British troops are on standby".
+    """
+    ending = _ending(headline, source)
+    if ending is None or ending.following not in AUXILIARIES or ending.following in _NON_FINITE:
+        return None
+    return f"ends on {ending.last!r}, cut from its verb {ending.next!r}"
+
+
+_NON_FINITE = frozenset("be been being".split())
+
+
+def cut_conjunct(headline: str, source: Source) -> str | None:
+    """A headline must not end between two names joined by "and", "or" or "&".
+
+    Example: "UK welcomes decision by India" from "The UK has welcomed the
+    decision by India and Pakistan to ...".
+    """
+    ending = _ending(headline, source)
+    if ending is None:
+        return None
+    if ending.following in {"and", "or", "&"} and ending.last[:1].isupper() and ending.then_token[:1].isupper():
+        return f"ends on {ending.last!r}, cut from its conjunct {ending.next!r} {ending.then_token!r}"
+    return None
+
+
+# Adjectives that say nothing without their preposition: "young people interested | in politics".
+_ADJECTIVE_PREPOSITIONS = {
+    "interested": {"in"},
+    "involved": {"in"},
+    "aware": {"of"},
+    "responsible": {"for"},
+    "guilty": {"of", "on"},
+    "opposed": {"to"},
+    "keen": {"on", "to"},
+    "committed": {"to"},
+    "confident": {"of"},
+    "capable": {"of"},
+    "critical": {"of"},
+    "eligible": {"for"},
+    "subject": {"to"},
+}
+_SUPERLATIVE = re.compile(r"(?:high|low|bigg|larg|small|great|strong|weak|fast|slow)est|most|least|record")
+# Nouns of change, whose "in" or "of" phrase says what changed.
+_CHANGE_NOUNS = frozenset(
+    """increase increases rise rises fall falls drop drops jump jumps cut cuts decline declines surge slump growth
+    boost hike hikes reduction reductions gain gains""".split()
+)
 # "than expected": a comparison with what was expected is the news.
 _EXPECTATIONS = frozenset(
     "expected forecast forecasts predicted anticipated hoped feared thought estimated originally previously "
@@ -470,6 +568,11 @@ _EXPECTATIONS = frozenset(
 _COMPLEMENT_VERBS = frozenset("leave leaves left keep keeps kept put puts force forces forced".split())
 # What such a complement opens with.
 _COMPLEMENT_STARTS = frozenset("on at in into under out off aside behind from unchanged intact alone open".split())
+# Verbs whose object needs its "as": "classes Russian bonds | as investment grade".
+_AS_VERBS = frozenset(
+    """class classes classed classify classifies classified describe describes described brand brands branded
+    label labels labelled labeled regard regards regarded view views viewed treat treats treated""".split()
+)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -478,7 +581,9 @@ def cut_complement(headline: str, source: Source) -> str | None:
 
     Flags a headline whose last verb is "leave", "keep", "put" or "force" with an
     object after it when, in the source sentence, a complement followed that
-    object: a preposition or "unchanged", "intact", "alone", "open". A time
+    object: a preposition or "unchanged", "intact", "alone", "open"; and one
+    whose last verb is "class", "describe", "regard" or the like when an
+    "as" followed ("classes Russian bonds | as investment grade"). A time
     after the object ("left the club | in 2004", "leave early | on 28
     January") is no complement, and a headline that has one is whole.
 
@@ -490,15 +595,19 @@ def cut_complement(headline: str, source: Source) -> str | None:
     if not verbs or verbs[-1] == len(tokens) - 1:
         return None  # no verb, or the headline ends on it: `dangling_verb`'s case
     verb = _bare(tokens[verbs[-1]])
-    if verb.lower() not in _COMPLEMENT_VERBS:
+    if verb.lower() in _AS_VERBS:
+        starts = frozenset({"as"})
+    elif verb.lower() in _COMPLEMENT_VERBS:
+        starts = _COMPLEMENT_STARTS
+    else:
         return None
-    if any(_bare(t).lower() in _COMPLEMENT_STARTS for t in tokens[verbs[-1] + 1 :]):
+    if any(_bare(t).lower() in starts for t in tokens[verbs[-1] + 1 :]):
         return None  # it has one: "left rates on hold | at 4.75%"
     after = _continuation(headline, source)
     if after is None:
         return None
     following, then = _bare(after[0]).lower(), _bare(after[1]).lower()
-    if following not in _COMPLEMENT_STARTS:
+    if following not in starts:
         return None
     if then in TIME_WORDS or _YEAR.fullmatch(then) or (following == "on" and then[:1].isdigit()):
         return None  # a date: "in 2004", "on 28 January"
@@ -745,7 +854,9 @@ def headline_defects(headline: str, source: Source, max_words: int = 12) -> list
             or dangling_verb(headline, source)
             or cut_modifier(headline, source)
             or cut_complement(headline, source)
-            or cut_infinitive(headline, source),
+            or cut_infinitive(headline, source)
+            or cut_conjunct(headline, source)
+            or cut_subject(headline, source),
         ),
         ("unbalanced", unbalanced(headline)),
         ("pronoun_start", pronoun_start(headline)),

@@ -384,3 +384,48 @@ INFINITIVES = Source.of(
 )
 def test_a_cut_infinitive_is_a_bad_end(headline: str, flagged: bool) -> None:
     assert (cut_infinitive(headline, INFINITIVES) is not None) == flagged
+
+
+MORE_CUTS = Source.of(
+    "The ferry company has dismissed an attempt by the harbour board to raise mooring fees. "
+    "The union called on the council to save the ferry. "
+    "Ann Reyes is favourite to win the rowing prize. "
+    "Ann Reyes became the first rower to cross the firth in winter. "
+    "The harbour board welcomed the decision by Orkney and Shetland to share the costs. "
+    "The ferry firm reported a sharp increase in passengers. "
+    "Fares rose to their highest level in four years. "
+    "The inspector described the pier as unsafe. "
+    "Islanders are interested in a second ferry. "
+    "The new timetable has gone on sale. "
+    "The council confirmed the ferries are on standby. "
+    "Tom Vale stepped into the role of harbour master. "
+    "The council played down claims that it could step in to run the ferry."
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "flagged"),
+    [
+        ("Ferry company dismisses attempt by harbour board", True),  # "attempt ... | to raise"
+        ("Ferry company dismisses attempt by harbour board to raise mooring fees", False),
+        ("Union calls on council", True),  # "called on X | to save"
+        ("Ann Reyes is favourite", True),  # "favourite | to win"
+        ("Ann Reyes becomes first rower", True),  # "first rower | to cross"
+        ("Harbour board welcomes decision by Orkney", True),  # "Orkney | and Shetland"
+        ("Ferry firm reports sharp increase", True),  # "increase | in passengers"
+        ("Ferry firm reports sharp increase in passengers", False),
+        ("Fares rise to highest level", True),  # "highest level | in four years"
+        ("Fares rise to highest level in four years", False),
+        ("Inspector describes pier", True),  # "describes the pier | as unsafe"
+        ("Inspector describes pier as unsafe", False),
+        ("Islanders are interested", True),  # "interested | in"
+        ("New timetable has gone", True),  # "gone | on sale"
+        ("Council confirms ferries", True),  # "ferries | are on standby"
+        ("Council confirms ferries are on standby", False),
+        ("Tom Vale steps", True),  # "stepped | into the role"
+        ("Council plays down claims", False),  # "claims" is the noun after "down"
+    ],
+)
+def test_a_cut_complement_of_any_kind_is_a_bad_end(headline: str, flagged: bool) -> None:
+    found = [d.detail for d in headline_defects(headline, MORE_CUTS) if d.kind == "bad_end"]
+    assert bool(found) == flagged, found
