@@ -198,8 +198,9 @@ def bad_end(headline: str) -> str | None:
     passive = before in _BE  # "story to be told" is whole; "has reported" is not
     if word in FUNCTION_WORDS or word in AUXILIARIES or word in OPEN_ADVERBS:
         return f"ends on {word!r}"
-    if before in AUXILIARIES and word.endswith("ly"):
-        return f"ends on {before} {word!r}"  # "attitudes are reportedly | changing"
+    # "attitudes are reportedly | changing", "a cat who fell sick is now | a star"
+    if before in AUXILIARIES and (word.endswith("ly") or word in _AUXILIARY_ADVERBS):
+        return f"ends on {before} {word!r}"
     # "plays down claims", "denies the reports": a noun after a particle, a determiner or a preposition.
     noun = before in DETERMINERS | PARTICLES or before in FUNCTION_WORDS - SUBORDINATORS - _CONJUNCTIONS
     if word in REPORTING_VERBS and not (passive or noun):
@@ -266,7 +267,8 @@ def _source_verb_positions(sentence: list[str], source: list[str], copula: bool)
     verbs = set(verb_positions(sentence))
     if copula:
         for p in sorted(verbs):
-            if source[p] in AUXILIARIES:
+            # A copula, not "to do," or "has": "are concerned" gives "concerned".
+            if source[p] in _BE and sentence[p][-1:].isalnum():
                 content = (
                     j
                     for j in range(p + 1, len(source))
@@ -284,13 +286,21 @@ _AUXILIARY_ADVERBS = frozenset("also very still now already not never just even 
 
 def _continuation(headline: str, source: Source) -> tuple[str, str] | None:
     """The two words that follow the headline's last word in its source
-    sentence (the one it shares most words with), or None when the
-    sentence ends there or goes on with punctuation. A verb put in the
-    present is found in its source form ("looks" for "is looking")."""
+    sentence (see `_rest`), or None when the sentence ends there or goes on
+    with punctuation."""
+    rest = _rest(headline, source)
+    return (rest[0], rest[1] if len(rest) > 1 else "") if rest else None
+
+
+def _rest(headline: str, source: Source) -> list[str]:
+    """What follows the headline's last word in its source sentence (the one
+    it shares most words with); empty when the sentence ends there or goes
+    on with punctuation. A verb put in the present is found in its source
+    form ("looks" for "is looking")."""
     tokens = headline.split()
     last = _bare(tokens[-1]) if tokens else ""
     if not last:
-        return None
+        return []
     best = _source_sentence(headline, source)
     found = _follows(best, last)
     if found is False:
@@ -298,12 +308,12 @@ def _continuation(headline: str, source: Source) -> tuple[str, str] | None:
             found = _follows(best, form)
             if found is not False:
                 break
-    return found or None
+    return best[found:] if found else []
 
 
-def _follows(sentence: list[str], last: str) -> tuple[str, str] | None | Literal[False]:
-    """The two words after `last` in `sentence`; None when punctuation or the
-    end follows it there; False when it is not there."""
+def _follows(sentence: list[str], last: str) -> int | None | Literal[False]:
+    """The index of the token after `last` in `sentence`; None when
+    punctuation or the end follows it there; False when it is not there."""
     # A plain scan, not a regex: this runs for every headline candidate, and
     # a pattern per word would thrash the re module's cache.
     for i, token in enumerate(sentence):
@@ -313,7 +323,7 @@ def _follows(sentence: list[str], last: str) -> tuple[str, str] | None | Literal
             if not _word_char(token[start - 1 : start]) and not _word_char(token[end : end + 1]):
                 if end < len(token) or i + 1 == len(sentence) or not sentence[i + 1][0].isalnum():
                     return None  # the sentence goes on with punctuation, or ends
-                return sentence[i + 1], sentence[i + 2] if i + 2 < len(sentence) else ""
+                return i + 1
             start = token.find(last, start + 1)
     return False
 
@@ -402,6 +412,8 @@ _WANT_INFINITIVE = frozenset(
     threatened vowed favourite favorite""".split()
 )
 
+# Of those, the ones a headline may end on: "Nokia and Microsoft agree deal".
+_WHOLE_NOUNS = frozenset("deal agreement plan plans bid bids campaign drive push approval decision".split())
 _ORDINALS = frozenset("first last only second third latest next".split())
 
 # Nouns whose infinitive is what they are about: "dismisses attempt by Yukos | to gain protection".
@@ -416,7 +428,7 @@ _OBJECT_INFINITIVE = frozenset(
     """force forces forced ask asks asked urge urges urged allow allows allowed order orders ordered tell tells
     told persuade persuades persuaded encourage encourages encouraged prompt prompts prompted cause causes caused
     enable enables enabled invite invites invited require requires required call calls called press presses
-    pressed want wants wanted""".split()
+    pressed want wants wanted tip tips tipped""".split()
 )
 
 
@@ -450,8 +462,10 @@ def cut_infinitive(headline: str, source: Source) -> str | None:
     if ordinal:
         return f"ends on the phrase of {ordinal!r}, cut from its infinitive 'to {then}'"
     # The noun's own phrase may run on after it ("attempt by Russian oil giant Yukos"), but has no "to" yet.
-    lowered = [_bare(t).lower() for t in tokens[:-1]]
-    noun = next((w for w in reversed(lowered) if w in _NOUN_INFINITIVE), None)
+    lowered = [_bare(t).lower() for t in tokens]
+    # "signs deal" and "backs plans" are whole as they stand; "rejects chance" is not.
+    nouns = _NOUN_INFINITIVE - _WHOLE_NOUNS if lowered[-1] in _NOUN_INFINITIVE else _NOUN_INFINITIVE
+    noun = next((w for w in reversed(lowered) if w in nouns), None)
     if noun and "to" not in lowered[lowered.index(noun) :]:
         return f"ends on the phrase of {noun!r}, cut from its infinitive 'to {then}'"
     return None
@@ -495,6 +509,16 @@ def cut_modifier(headline: str, source: Source) -> str | None:
         return f"ends on {last!r}, cut from what changed: {after!r}"
     if following in _ADJECTIVE_PREPOSITIONS.get(last.lower(), ()):
         return f"ends on {last!r}, cut from its {after!r} phrase"
+    # "Three men accused | of fraud", "Riddick Bowe was once seen | ...": what of, what doing.
+    if last.lower() in _WANT_COMPLEMENT and following.isalpha() and following not in _CLAUSE_BREAKS:
+        return f"ends on {last!r}, cut from {after!r}"
+    # "shared set | of photos": a quantity is nothing without what it counts.
+    if last.lower() in _QUANTITIES and following == "of":
+        return f"ends on {last!r}, cut from its 'of'"
+    # "remain a peer a week | before he was ruled unfit": the time is counted from something.
+    time = last.lower() in TIME_WORDS | {"weeks", "months", "years", "days"}
+    if time and following in _FROM_WHEN and " ".join(tokens[-2:-1]).lower() not in {"all", "same", "first", "last"}:
+        return f"ends on {last!r}, cut from {after!r}"
     tags = parts_of_speech(last)
     adjective = last[:1].islower() and "ADJ" in tags and "VERB" not in tags
     if adjective and following.isalpha() and following not in FUNCTION_WORDS and "NOUN" in parts_of_speech(following):
@@ -506,18 +530,49 @@ def cut_subject(headline: str, source: Source) -> str | None:
     """A headline must not end on a subject whose verb was cut.
 
     Flags a headline when, in the source sentence, a finite auxiliary
-    followed its last word: that word opened a clause of its own, and the
-    headline keeps the clause's subject without its verb.
+    followed its last word, or a finite verb followed with no comma, clause
+    opener or "to" between and the headline's last verb is one that takes a
+    clause ("confirms", "is aware"): the end opened a clause of its own, and
+    the headline keeps that clause's subject without its verb.
 
-    Example: "Downing Street confirms British troops" from "Downing Street
-    has confirmed British troops are on standby".
+    Examples: "Downing Street confirms British troops" from "Downing Street
+    has confirmed British troops are on standby"; "Rodgers is aware
+    Celtic's visit to Hampden" from "... Celtic's visit to Hampden last
+    season ended in defeat."
     """
-    ending = _ending(headline, source)
-    if ending is None or ending.following not in AUXILIARIES or ending.following in _NON_FINITE:
+    rest = _rest(headline, source)
+    if not rest:
         return None
-    return f"ends on {ending.last!r}, cut from its verb {ending.next!r}"
+    tokens = headline.split()
+    lowered = [_bare(t).lower() for t in tokens]
+    verbs = headline_verbs(tokens, _source_sentence(headline, source))
+    # The last verb takes a clause and has no "that" or verb after it.
+    # ("is aware": the word after a copula counts)
+    reported = any(w in _TAKES_CLAUSE or verb_family(w) & _TAKES_CLAUSE for v in verbs[-1:] for w in lowered[v : v + 2])
+    reach = _SUBJECT_REACH if reported else 1
+    found = set(verb_positions(rest))
+    for i, token in enumerate(rest[:reach]):
+        word = _bare(token).lower()
+        if word in _CLAUSE_BREAKS or not token[:1].isalnum():
+            return None
+        if i in found and (word in AUXILIARIES and word not in _NON_FINITE or verb_forms(word) & {"VBD", "VBZ"}):
+            return f"ends on {_bare(tokens[-1])!r}, cut from its verb {_bare(token)!r}"
+        if token[-1:] in ",;:":
+            return None
+    return None
 
 
+# How far after a headline's end its cut verb may come.
+_SUBJECT_REACH = 10
+# Words after which a verb is no longer that of the headline's last noun.
+_CLAUSE_BREAKS = (
+    SUBORDINATORS | _CONJUNCTIONS | PRONOUNS | frozenset("to as after before since until unless than like".split())
+)
+# Verbs that take a clause without "that": "confirms British troops are ...".
+_TAKES_CLAUSE = REPORTING_VERBS | frozenset(
+    """aware confirm confirms confirmed believe believes believed fear fears feared think thinks thought know knows
+    knew hope hopes hoped show shows showed find finds found""".split()
+)
 _NON_FINITE = frozenset("be been being".split())
 
 
@@ -535,6 +590,13 @@ def cut_conjunct(headline: str, source: Source) -> str | None:
     return None
 
 
+# Participles that say nothing without what follows: "accused | of", "seen | laughing".
+_WANT_COMPLEMENT = frozenset("accused suspected seen found described considered regarded deemed".split())
+# Nouns of quantity: "a set | of", "a series | of".
+_QUANTITIES = frozenset(
+    "set series number lot range pair couple group list bunch collection host raft string handful".split()
+)
+_FROM_WHEN = frozenset("before after ago earlier later".split())
 # Adjectives that say nothing without their preposition: "young people interested | in politics".
 _ADJECTIVE_PREPOSITIONS = {
     "interested": {"in"},
@@ -550,6 +612,7 @@ _ADJECTIVE_PREPOSITIONS = {
     "critical": {"of"},
     "eligible": {"for"},
     "subject": {"to"},
+    "associated": {"with"},
 }
 _SUPERLATIVE = re.compile(r"(?:high|low|bigg|larg|small|great|strong|weak|fast|slow)est|most|least|record")
 # Nouns of change, whose "in" or "of" phrase says what changed.
@@ -720,8 +783,8 @@ def no_verb(headline: str, source: Source) -> str | None:
     "rises"), or the word after a dropped copula ("are concerned" ->
     "concerned").
 
-    The verb must come before an aside opened by ", where", ", who" and
-    the like: a photo caption ("Rhodri Giggs outside court yesterday, where
+    The verb must come before an aside opened by ", where", ", who", "-
+    who" and the like: a photo caption ("Rhodri Giggs outside court yesterday, where
     he was banned") has its only verb in one.
 
     Examples: "Black cat who fell sick", from "A black cat who fell sick was
@@ -740,7 +803,11 @@ def no_verb(headline: str, source: Source) -> str | None:
     if not verbs:
         return "no verb of the source sentence's main clause" if has_verb(headline) else "no verb"
     aside = next(
-        (i for i in range(1, len(tokens)) if tokens[i - 1].endswith(",") and tokens[i].lower() in _ASIDE_OPENERS),
+        (
+            i
+            for i in range(1, len(tokens))
+            if (tokens[i - 1].endswith(",") or tokens[i - 1] in {"-", "–", "—"}) and tokens[i].lower() in _ASIDE_OPENERS
+        ),
         None,
     )
     if aside and not any(p < aside for p in verbs):
@@ -773,14 +840,20 @@ def _clause_verb(clause: list[str]) -> bool:
     return relative or bool(verb_positions(clause))
 
 
+_LEADING_SUBORDINATORS = frozenset("while although though because if unless whereas".split())
+
+
 def broken_grammar(headline: str) -> str | None:
     """The traces of a deletion or rewrite gone wrong inside a clause.
 
     Flags a subject pronoun followed by "to" (the "will" -> "to" rewrite
     applied to a reported clause), a modal, "do" or "to" followed by a word
     that can only be a past tense (an auxiliary dropped before it), a verb
-    of reporting whose clause lost its verb, and a last clause opened by
-    "that", "who", "because" and the like with no verb in it.
+    of reporting whose clause lost its verb, a last clause opened by
+    "that", "who", "because" and the like with no verb in it, and a headline
+    that opens with "while", "although", "if" and the like and has no main
+    clause after the subordinate one, and a lone comma between a subject
+    and its auxiliary ("Star of the film, can be seen").
 
     Examples: "Authorities said they to seize land"; "Tindall wouldn't moved
     any quicker"; "Dr Haddad said free evening openings"; "Kenyon plays down
@@ -800,6 +873,15 @@ def broken_grammar(headline: str) -> str | None:
     determiner = opener == len(tokens) - 2 and tokens[opener] == "that" and words[-1][:1].islower()
     if opener is not None and not determiner and not _clause_verb(words[opener + 1 :]):
         return f"{tokens[opener]} ... with no verb after it"
+    # "Star of the film Lawrence of Arabia, can be seen": a comma that closes an aside never opened.
+    for i, word in enumerate(tokens[1:], 1):
+        if words[i - 1].endswith(",") and word in AUXILIARIES and sum(w.endswith(",") for w in words[:i]) % 2:
+            return f"a lone comma before {word!r}"
+    # "While there is more work to do, Cole": a subordinate clause, then no main one.
+    if tokens[0] in _LEADING_SUBORDINATORS:
+        comma = next((i for i, w in enumerate(words[:-1]) if w.endswith(",")), None)
+        if comma is None or not _clause_verb(words[comma + 1 :]):
+            return f"{tokens[0]} ... with no main clause after it"
     for first, second in zip(tokens, tokens[1:], strict=False):
         if first in _SUBJECT_PRONOUNS and second == "to":
             return f"{first} {second}"

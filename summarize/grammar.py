@@ -275,7 +275,8 @@ def _scan(tokens: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
             continue
         # "revealed that the hairstyle she models": a new clause, whose subject may take a relative.
         opened = lower not in _COMPLEMENTIZERS and (opened or lower in _CLAUSE_OPENERS or lower in _PREPOSITIONS)
-        if lower in _CLAUSE_OPENERS or i and tokens[i - 1].endswith((",", ";", ":")):
+        # A subject pronoun opens a clause of its own: "says he hopes" has two verbs.
+        if lower in _CLAUSE_OPENERS | _SUBJECT_PRONOUNS or i and tokens[i - 1].endswith((",", ";", ":")):
             clause_start = i
         if i == 0 and len(tokens) > 1 and participle(lower) and _bare(tokens[1]).lower() in _PREPOSITIONS | {"towards"}:
             prev = lower

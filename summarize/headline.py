@@ -39,6 +39,7 @@ from summarize.grammar import (
     lemma_of,
     may_be_plural_noun,
     participle,
+    parts_of_speech,
     plural_noun,
     present_tense,
     verb_family,
@@ -312,7 +313,17 @@ def _drop_attribution(s: str) -> str:
 
 
 def _drop_appositive(s: str) -> str:
-    return _APPOSITIVE.sub(" ", s)
+    # The predicate must follow: in "Kyrgyz Republic, a small, mountainous state of ..., is"
+    # the aside goes on past its first comma.
+    return _APPOSITIVE.sub(lambda m: " " if _predicate_start(_next_word(s, m.end())) else m.group(0), s)
+
+
+def _predicate_start(word: str) -> bool:
+    """A word a predicate may open with: a verb or an adverb ("never made")."""
+    return bool(verb_forms(word)) or word.endswith("ly") or word.lower() in _ADVERBS
+
+
+_ADVERBS = frozenset("also still now already not never just even further once soon".split())
 
 
 def _drop_time_phrase(s: str) -> str:
@@ -339,6 +350,8 @@ def _core(sentence: str) -> str:
     return re.sub(r"\s+([,;:])", r"\1", s)
 
 
+_COPULAS = frozenset("is are was were be been".split())
+_POSSESSIVES = frozenset("his her its their our my your".split())
 # A descriptor is at most this many words: "struggling Japanese car maker".
 _DESCRIPTOR_WORDS = 5
 
@@ -407,6 +420,10 @@ def _drop_descriptors(s: str) -> str:
             start -= 1
         if start > 0 and not (start - 1 in verbs or tokens[start - 1].lower() in FUNCTION_WORDS):
             continue  # the descriptor would start mid-phrase: "Brewing giant Inbev"
+        if start > 0 and tokens[start - 1].lower() in _COPULAS and "NOUN" not in parts_of_speech(tokens[start]):
+            continue  # a predicate: "Rodgers is aware Celtic's visit ..."
+        if start > 0 and tokens[start - 1].lower() in _POSSESSIVES:
+            continue  # "her boyfriend Tiger Woods": without it, "her Tiger Woods"
         capital = [t[:1].isupper() and not _ACRONYM.match(t) for t in tokens[start:j]]
         joined = start > 0 and (tokens[start - 1].lower() in {"of", "and", "&"} or tokens[start - 1][:1].isupper())
         if any(a and b for a, b in zip(capital, capital[1:], strict=False)) or (joined and capital[0]):
@@ -419,7 +436,9 @@ def _drop_descriptors(s: str) -> str:
 # "The UK's biggest brewer, Scottish and Newcastle, is to buy ...": a
 # descriptor, then the subject's name between commas.
 _APPOSITIVE_SUBJECT = re.compile(
-    r"^[^,]{3,60}?,\s+((?:[A-Z][\w'&.-]*\s+(?:and\s+|&\s+|of\s+)?){0,4}[A-Z][\w'&.-]*),\s+"
+    # The description has a lower-case word: "Jordan Hill, Brittany Covington and ..." is a list of names.
+    r"^(?=[^,]*\b[a-z])(?!(?:[Aa]nd |[Bb]ut )?(?:while|when|if|as|because|although|though|after|before|since)\b)"
+    r"[^,]{3,60}?,\s+((?:[A-Z][\w'&.-]*\s+(?:and\s+|&\s+|of\s+)?){0,4}[A-Z][\w'&.-]*),\s+"
 )
 # " - star of the film The Chorus - ": an aside between dashes.
 _DASH_ASIDE = re.compile(r"\s+-\s+(?:(?!\s-\s).){3,80}?\s+-\s+")
@@ -454,8 +473,11 @@ _NAME_ASIDE = re.compile(r"^((?:[A-Z][\w'.-]*\s+){0,3}[A-Z][\w'.-]*),\s+([^,]{3,
 
 def _drop_name_aside(s: str) -> str:
     match = _NAME_ASIDE.match(s)
+    aside = match.group(2).split() if match else []
+    # "Jordan Hill, Brittany Covington and Tesfaye Cooper, all 18": more names, not an aside.
+    names = {"and", "or"} & set(aside) and all(w[:1].isupper() or w in {"and", "or", "&"} for w in aside)
     # The aside must be a noun phrase: no word in it that can only be a verb.
-    if match and not any(
+    if match and not names and not any(
         verb_forms(w) and not also_noun_or_adjective(w) or w.lower() in AUXILIARIES for w in words(match.group(2))
     ):
         return match.group(1) + " " + s[match.end() :]
@@ -780,14 +802,14 @@ def compress(sentence: str, max_words: int, weights: Mapping[str, float] | None 
         language the sentence is only cut at a clause boundary.
 
     Returns:
-      The best candidate headline free of defects against the sentence
-      itself, else the old-style cut of the whole sentence.
+      The best candidate headline with the fewest defects against the
+      sentence itself (none, as a rule), else the old-style cut of the
+      whole sentence.
     """
     if language != "en":
         return clean_headline(strip_dateline(sentence), max_words, language)
-    return _best(sentence, Source.of(sentence), max_words, weights) or clean_headline(
-        _headline_style(_core(sentence)), max_words
-    )
+    best = _best(sentence, Source.of(sentence), max_words, weights)
+    return best[0] if best else clean_headline(_headline_style(_core(sentence)), max_words)
 
 
 def _best(
@@ -796,19 +818,20 @@ def _best(
     max_words: int,
     weights: Mapping[str, float] | None,
     surnames: Collection[str] = (),
-) -> str | None:
-    """The densest candidate of `sentence` with no defect, if any."""
+) -> tuple[str, int] | None:
+    """The densest candidate of `sentence` with the fewest defects, and how
+    many it has; None when the sentence gives no candidate."""
     origin = Source([strip_dateline(sentence)], source.tokens)
-    clean: list[str] = []
+    scored: list[tuple[str, int]] = []
     for worst in (_LAST_RESORT - 1, _LAST_RESORT):
-        if not clean:
+        if not any(n == 0 for _, n in scored):
             found = candidates(sentence, max_words, surnames, worst)
-            clean = [c for c in found if not headline_defects(c, origin, max_words)]
-    if not clean:
+            scored = [(c, len(headline_defects(c, origin, max_words))) for c in found]
+    if not scored:
         return None
-    if not weights:
-        return clean[0]
-    return max(clean, key=lambda h: _salience(h, weights))
+    fewest = min(n for _, n in scored)
+    best = [c for c, n in scored if n == fewest]
+    return (max(best, key=lambda h: _salience(h, weights)) if weights else best[0]), fewest
 
 
 # Below this share of English function words, a text is taken for another language.
@@ -847,8 +870,8 @@ def choose_headline(
         its function words).
 
     Returns:
-      The headline; when no tried sentence gives a clean one, the old-style
-      cut of the best sentence.
+      The headline; when no tried sentence gives a clean one, the candidate
+      with the fewest defects (of the best sentence, on a tie).
     """
     if not order:
         return ""
@@ -857,10 +880,15 @@ def choose_headline(
         return clean_headline(strip_dateline(sentences[order[0]]), max_words, language or "und")
     source = source or Source.from_sentences(sentences)
     surnames = titled_surnames(source.sentences)
+    fallback: tuple[str, int] | None = None
     for i in list(order)[:MAX_TRIED_SENTENCES]:
         if _QUOTE_START.match(sentences[i]):
             continue
-        headline = _best(sentences[i], source, max_words, weights, surnames)
-        if headline:
-            return headline
+        best = _best(sentences[i], source, max_words, weights, surnames)
+        if best and best[1] == 0:
+            return best[0]
+        if best and (fallback is None or best[1] < fallback[1]):
+            fallback = best
+    if fallback:
+        return fallback[0]
     return clean_headline(_headline_style(_core(sentences[order[0]])), max_words)

@@ -399,7 +399,12 @@ MORE_CUTS = Source.of(
     "The new timetable has gone on sale. "
     "The council confirmed the ferries are on standby. "
     "Tom Vale stepped into the role of harbour master. "
-    "The council played down claims that it could step in to run the ferry."
+    "The council played down claims that it could step in to run the ferry. "
+    "Three wardens accused of fraud were cleared. "
+    "Ann Reyes shared a set of photographs. "
+    "Ann Reyes wanted to remain chair a week before the vote. "
+    "A grey seal who fell ill is now a mascot. "
+    "The expenses associated with the ferry rose."
 )
 
 
@@ -424,8 +429,29 @@ MORE_CUTS = Source.of(
         ("Council confirms ferries are on standby", False),
         ("Tom Vale steps", True),  # "stepped | into the role"
         ("Council plays down claims", False),  # "claims" is the noun after "down"
+        ("Three wardens accused", True),  # "accused | of"
+        ("Ann Reyes shared set", True),  # "set | of photographs"
+        ("Ann Reyes wanted to remain chair week", True),  # "a week | before"
+        ("Grey seal who fell ill is now", True),  # "is now | a mascot"
+        ("Expenses associated", True),  # "associated | with"
     ],
 )
 def test_a_cut_complement_of_any_kind_is_a_bad_end(headline: str, flagged: bool) -> None:
     found = [d.detail for d in headline_defects(headline, MORE_CUTS) if d.kind == "bad_end"]
     assert bool(found) == flagged, found
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "While there is more work to do, Reyes",  # no main clause after the subordinate one
+        "Star of the ferry film, can be seen laughing",  # a comma that closes no aside
+    ],
+)
+def test_broken_grammar_of_clauses_and_commas(headline: str) -> None:
+    assert broken_grammar(headline) is not None
+
+
+def test_an_aside_after_a_dash_holds_no_main_verb() -> None:
+    source = Source.of("Tom Vale - who blamed the council for the delay - conceded the ferry was late.")
+    assert no_verb("Tom Vale - who blamed council", source) is not None

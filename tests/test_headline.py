@@ -325,3 +325,28 @@ def test_will_becomes_to_only_in_the_main_clause() -> None:
     assert compress("The Liberal Democrats will offer voters an honest choice.", 14) == (
         "Liberal Democrats to offer voters honest choice"
     )
+
+
+def test_a_list_of_names_is_no_aside_and_a_predicate_no_descriptor() -> None:
+    listed = candidates("Ann Reyes, Tom Vale and Jo Price, all 18, and Sam Hill, 24, appeared in court on Friday.", 12)
+    assert all(c.startswith("Ann Reyes, Tom Vale") for c in listed), listed
+    aware = candidates("Reyes is also aware the ferry's visit to Orkney last season ended in delay.", 12)
+    assert all("is the ferry" not in c for c in aware), aware
+    # The clause's verb "ended" was cut: no candidate without it passes.
+    source = Source.of("Reyes is also aware the ferry's visit to Orkney last season ended in delay.")
+    assert headline_defects("Reyes is aware ferry's visit to Orkney", source, 12)
+
+
+def test_with_no_clean_candidate_the_fewest_defects_win() -> None:
+    sentences = [
+        "And while there is still more work to do, Reyes, who will be the new harbour master for the summer "
+        "ferry festival against Orkney at Old Pier on 2 September, is looking forward to racing if a similar "
+        "event is staged next year.",
+        "Quotes aside, it was windy.",
+    ]
+    source = Source.from_sentences(sentences)
+    headline = choose_headline(sentences, [0, 1], 12, None, source)
+    kinds = [d.kind for d in headline_defects(headline, source, 12)]
+    # Not the subordinate clause and a bare subject ("While there is still more work to do, Reyes").
+    assert not headline.startswith("While"), headline
+    assert len(kinds) <= 1, (headline, kinds)
