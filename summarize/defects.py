@@ -353,11 +353,15 @@ def _word_char(char: str) -> bool:
 
 
 # Verbs that are no whole predicate without their preposition or particle:
-# "Institute looks | at fault lines", "countries fail to put | in place",
+# "Institute looks | at fault lines", "countries fail to put | in place", "firm files | for
+# bankruptcy", "band to take | over" (a light verb has no meaning of its own),
 # "Slater steps | into role", "performance may come | to an end"; and the
 # linking verbs, whose complement is the news ("rates set to remain | on hold").
 _PREPOSITIONAL_VERBS = frozenset(
-    "put look rely depend focus aim refer opt consist call step come remain become seem appear prove think".split()
+    (
+        "put look rely depend focus aim refer opt consist call step come remain become seem appear prove think file "
+        "take make give bring get"
+    ).split()
 )
 
 
@@ -419,7 +423,7 @@ _ORDINALS = frozenset("first last only second third latest next".split())
 # Nouns whose infinitive is what they are about: "dismisses attempt by Yukos | to gain protection".
 _NOUN_INFINITIVE = frozenset(
     """attempt attempts bid bids plan plans decision effort efforts pressure chance pledge promise refusal
-    failure ability permission deal agreement approval campaign drive push""".split()
+    failure ability permission deal agreement approval campaign drive push talks""".split()
 )
 
 
@@ -613,6 +617,7 @@ _ADJECTIVE_PREPOSITIONS = {
     "eligible": {"for"},
     "subject": {"to"},
     "associated": {"with"},
+    "same": {"as"},
 }
 _SUPERLATIVE = re.compile(r"(?:high|low|bigg|larg|small|great|strong|weak|fast|slow)est|most|least|record")
 # Nouns of change, whose "in" or "of" phrase says what changed.

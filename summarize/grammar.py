@@ -286,6 +286,8 @@ def _scan(tokens: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
             continue
         if prev in AUXILIARIES and lower.endswith("ly"):
             continue  # "are reportedly changing": the auxiliary still governs the next word
+        if _transparent(tokens, i, lower):
+            continue  # "UK still lags", "Indonesia no longer needs": the subject still governs the verb
         if prev in _RELATIVE and prev != "whose" or _relative_that(tokens, i, found):
             prev = lower
             relative_verb = i
@@ -338,7 +340,52 @@ def _scan(tokens: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
             relative_verb = i
             relatives.append(i)
         prev = lower
-    return tuple(found), tuple(relatives)
+    return tuple(_one_verb_per_clause(tokens, found)), tuple(relatives)
+
+
+# Adverbs between a subject and its verb.
+_MID_ADVERBS = frozenset("still also now already never just even further once soon often always".split())
+
+
+def _transparent(tokens: Sequence[str], i: int, lower: str) -> bool:
+    """An adverb between a subject and its verb: "still", "no longer", "rarely"."""
+    nxt = _bare(tokens[i + 1]).lower() if i + 1 < len(tokens) else ""
+    if lower == "no" and nxt == "longer" or lower == "longer" and i and _bare(tokens[i - 1]).lower() == "no":
+        return True
+    if not nxt or not verb_forms(nxt) & FINITE:
+        return False
+    return lower in _MID_ADVERBS or lower.endswith("ly") and parts_of_speech(lower) == {"ADV"}
+
+
+def _one_verb_per_clause(tokens: Sequence[str], found: list[int]) -> list[int]:
+    """Drops a word that may be a noun ("times", "centre") taken for the verb
+    when a sure verb of the same clause follows it: "Hospital waiting times
+    for patients are to be cut", "Video games on consoles and computers
+    proved popular". A sure verb right after "and" joins a second predicate
+    ("Firm plans cuts and will close"), and leaves the first alone."""
+    kept = list(found)
+    for p in found:
+        word = _bare(tokens[p]).lower()
+        before = _bare(tokens[p - 1]).lower() if p else ""
+        # After "to" or an auxiliary ("have suspended") a word is the verb it governs.
+        if word in AUXILIARIES or not also_noun_or_adjective(word) or before == "to" or before in AUXILIARIES:
+            continue
+        for q in range(p + 1, len(tokens)):
+            later = _bare(tokens[q]).lower()
+            if tokens[q - 1].endswith((",", ";", ":")) or later in _CLAUSE_OPENERS - {"and", "or"} | _SUBJECT_PRONOUNS:
+                break
+            # Not a participle, which may open a phrase of its own ("speeds compared to others"),
+            # nor an infinitive ("plans to announce").
+            sure = later in AUXILIARIES or (
+                q in found
+                and not also_noun_or_adjective(later)
+                and not participle(later)
+                and _bare(tokens[q - 1]).lower() != "to"
+            )
+            if sure and _bare(tokens[q - 1]).lower() not in {"and", "or", "but"}:
+                kept.remove(p)
+                break
+    return kept
 
 
 def has_verb(text: str) -> bool:

@@ -411,6 +411,8 @@ def _drop_descriptors(s: str) -> str:
         before = tokens[j - 1]
         if not (before[:1].islower() and tokens[j][:1].isupper() and _descriptive(before)) or j - 1 in verbs:
             continue
+        if "VBG" in verb_forms(before):
+            continue  # "the problems facing Britain": the name is the participle's object
         if _name_end(tokens, j) is None:
             continue
         start = j - 1

@@ -350,3 +350,8 @@ def test_with_no_clean_candidate_the_fewest_defects_win() -> None:
     # Not the subordinate clause and a bare subject ("While there is still more work to do, Reyes").
     assert not headline.startswith("While"), headline
     assert len(kinds) <= 1, (headline, kinds)
+
+
+def test_a_participle_before_a_name_is_no_descriptor() -> None:
+    found = candidates("The council has had the chance to tackle the problems facing Orkney.", 12)
+    assert all("tackle Orkney" not in c for c in found), found
