@@ -360,7 +360,7 @@ def _word_char(char: str) -> bool:
 _PREPOSITIONAL_VERBS = frozenset(
     (
         "put look rely depend focus aim refer opt consist call step come remain become seem appear prove think file "
-        "take make give bring get"
+        "take make give bring get account"
     ).split()
 )
 
@@ -636,6 +636,15 @@ _EXPECTATIONS = frozenset(
 _COMPLEMENT_VERBS = frozenset("leave leaves left keep keeps kept put puts force forces forced".split())
 # What such a complement opens with.
 _COMPLEMENT_STARTS = frozenset("on at in into under out off aside behind from unchanged intact alone open".split())
+# Verbs whose object needs what follows it: "reminds Sterling | of his duty".
+_OBJECT_COMPLEMENTS = {
+    "remind": frozenset({"of", "that", "about"}),
+    "accuse": frozenset({"of"}),
+    "warn": frozenset({"of", "that", "about", "against"}),
+    "inform": frozenset({"of", "that", "about"}),
+    "convince": frozenset({"of", "that"}),
+}
+_REFLEXIVES = frozenset("himself herself themselves itself myself ourselves yourself".split())
 # Verbs whose object needs its "as": "classes Russian bonds | as investment grade".
 _AS_VERBS = frozenset(
     """class classes classed classify classifies classified describe describes described brand brands branded
@@ -649,9 +658,12 @@ def cut_complement(headline: str, source: Source) -> str | None:
 
     Flags a headline whose last verb is "leave", "keep", "put" or "force" with an
     object after it when, in the source sentence, a complement followed that
-    object: a preposition or "unchanged", "intact", "alone", "open"; and one
+    object: a preposition or "unchanged", "intact", "alone", "open"; one
     whose last verb is "class", "describe", "regard" or the like when an
-    "as" followed ("classes Russian bonds | as investment grade"). A time
+    "as" followed ("classes Russian bonds | as investment grade"); "remind",
+    "accuse", "blame" and the like before their preposition ("reminds
+    Sterling | of"); "finds himself | in"; and any verb's object before the
+    particle of a phrasal verb ("caught drivers | off guard"). A time
     after the object ("left the club | in 2004", "leave early | on 28
     January") is no complement, and a headline that has one is whole.
 
@@ -663,12 +675,16 @@ def cut_complement(headline: str, source: Source) -> str | None:
     if not verbs or verbs[-1] == len(tokens) - 1:
         return None  # no verb, or the headline ends on it: `dangling_verb`'s case
     verb = _bare(tokens[verbs[-1]])
+    lemmas = verb_family(verb.lower()) | {verb.lower()}
+    reflexive = _bare(tokens[-1]).lower() in _REFLEXIVES
     if verb.lower() in _AS_VERBS:
         starts = frozenset({"as"})
-    elif verb.lower() in _COMPLEMENT_VERBS:
-        starts = _COMPLEMENT_STARTS
+    elif verb.lower() in _COMPLEMENT_VERBS or reflexive and "find" in lemmas:
+        starts = _COMPLEMENT_STARTS  # "finds himself | in court"
+    elif lemmas & _OBJECT_COMPLEMENTS.keys():
+        starts = frozenset().union(*(_OBJECT_COMPLEMENTS[v] for v in lemmas & _OBJECT_COMPLEMENTS.keys()))
     else:
-        return None
+        starts = PARTICLES  # "caught drivers | off guard", "pull man | out of wreckage"
     if any(_bare(t).lower() in starts for t in tokens[verbs[-1] + 1 :]):
         return None  # it has one: "left rates on hold | at 4.75%"
     after = _continuation(headline, source)
@@ -719,8 +735,9 @@ def pronoun_start(headline: str) -> str | None:
     preposition that joins on to an earlier sentence ("But", "And", "So",
     "Of", "Where", "What about", "According to"); a participle clause with
     no subject ("Combined with ...", "Geared towards ..."); a subject pronoun after a
-    leading phrase ("In his twenties he battled ..."); and a bare age as the
-    subject ("28-year-old has been ...").
+    leading phrase ("In his twenties he battled ..."); a bare age as the
+    subject ("28-year-old has been ..."); and a quotation with no one to say
+    it ('"Susan will add strength to line-up."').
 
     Example: "It was pretty impressive"; "Those figures were total of first
     preference votes".
@@ -728,6 +745,8 @@ def pronoun_start(headline: str) -> str | None:
     tokens = [_bare(t).lower() for t in headline.split()]
     if not tokens:
         return None
+    if headline[:1] in "\"“" and headline.rstrip(".")[-1:] in "\"”":
+        return "an unattributed quotation"
     first = _CONTRACTION.sub("", tokens[0])
     if first in PRONOUNS or first in _LEANING_STARTS or tokens[:2] == ["what", "about"]:
         return f"starts with {first!r}"
@@ -845,7 +864,7 @@ def _clause_verb(clause: list[str]) -> bool:
     return relative or bool(verb_positions(clause))
 
 
-_LEADING_SUBORDINATORS = frozenset("while although though because if unless whereas".split())
+_LEADING_SUBORDINATORS = frozenset("while although though because if unless whereas after before when since as".split())
 
 
 def broken_grammar(headline: str) -> str | None:

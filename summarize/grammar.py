@@ -323,7 +323,13 @@ def _scan(tokens: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
             )
             listed = 0 < i < len(tokens) - 1 and tokens[i - 1].endswith(",") and tokens[i + 1].endswith(",")
             # "The study, undertaken by ...,": a participle after a comma describes.
-            aside = i > 0 and tokens[i - 1].endswith(",") and tags == {"VBN"}
+            # ("Institute, financed by Soros,"; but "Royer, 41, fed ..." closes an age)
+            aside = (
+                i > 0
+                and tokens[i - 1].endswith(",")
+                and not tokens[i - 1][:1].isdigit()
+                and (tags == {"VBN"} or tags == {"VBD"} and lower.endswith("ed"))
+            )
             if tags and (
                 prev == "to"
                 and "VB" in tags

@@ -416,7 +416,10 @@ MORE_CUTS = Source.of(
     "The expenses associated with the ferry rose. "
     "The pier company filed for bankruptcy. "
     "The rowing club is to take over the pier. "
-    "Ann Reyes is in talks to buy the pier."
+    "Ann Reyes is in talks to buy the pier. "
+    "The harbour master reminded the wardens of their duty. "
+    "Snow caught ferry crews off guard. "
+    "Tom Vale found himself in court."
 )
 
 
@@ -450,6 +453,9 @@ MORE_CUTS = Source.of(
         ("Pier company files for bankruptcy", False),
         ("Rowing club to take", True),  # "to take | over the pier"
         ("Ann Reyes is in talks", True),  # "in talks | to buy"
+        ("Harbour master reminds wardens", True),  # "reminded the wardens | of their duty"
+        ("Snow caught ferry crews", True),  # "caught ferry crews | off guard"
+        ("Tom Vale finds himself", True),  # "found himself | in court"
     ],
 )
 def test_a_cut_complement_of_any_kind_is_a_bad_end(headline: str, flagged: bool) -> None:
@@ -462,6 +468,7 @@ def test_a_cut_complement_of_any_kind_is_a_bad_end(headline: str, flagged: bool)
     [
         "While there is more work to do, Reyes",  # no main clause after the subordinate one
         "Star of the ferry film, can be seen laughing",  # a comma that closes no aside
+        "After the ferry eased past the pier",  # "after" opens no main clause
     ],
 )
 def test_broken_grammar_of_clauses_and_commas(headline: str) -> None:
@@ -471,3 +478,8 @@ def test_broken_grammar_of_clauses_and_commas(headline: str) -> None:
 def test_an_aside_after_a_dash_holds_no_main_verb() -> None:
     source = Source.of("Tom Vale - who blamed the council for the delay - conceded the ferry was late.")
     assert no_verb("Tom Vale - who blamed council", source) is not None
+
+
+def test_an_unattributed_quotation_leans_on_its_speaker() -> None:
+    assert pronoun_start('"Reyes will add strength to the crew."') is not None
+    assert pronoun_start('Reyes will add "strength" to crew') is None
