@@ -508,8 +508,8 @@ def cut_modifier(headline: str, source: Source) -> str | None:
     if superlative and following in {"in", "since", "for", "ever", "on"} and "VERB" not in parts_of_speech(then):
         return f"ends on {last!r}, cut from the superlative's scope {after!r}"
     # "reports sharp increase | in profit": what changed is the news.
-    noun = len(tokens) - 1 not in headline_verbs(tokens, _source_sentence(headline, source))
-    if last.lower() in _CHANGE_NOUNS and following in {"in", "of", "on"} and noun:
+    change = last.lower() in _CHANGE_NOUNS and following in {"in", "of", "on"}
+    if change and len(tokens) - 1 not in headline_verbs(tokens, _source_sentence(headline, source)):
         return f"ends on {last!r}, cut from what changed: {after!r}"
     if following in _ADJECTIVE_PREPOSITIONS.get(last.lower(), ()):
         return f"ends on {last!r}, cut from its {after!r} phrase"
@@ -545,25 +545,28 @@ def cut_subject(headline: str, source: Source) -> str | None:
     season ended in defeat."
     """
     rest = _rest(headline, source)
-    if not rest:
-        return None
-    tokens = headline.split()
-    lowered = [_bare(t).lower() for t in tokens]
-    verbs = headline_verbs(tokens, _source_sentence(headline, source))
-    # The last verb takes a clause and has no "that" or verb after it.
-    # ("is aware": the word after a copula counts)
-    reported = any(w in _TAKES_CLAUSE or verb_family(w) & _TAKES_CLAUSE for v in verbs[-1:] for w in lowered[v : v + 2])
-    reach = _SUBJECT_REACH if reported else 1
-    found = set(verb_positions(rest))
-    for i, token in enumerate(rest[:reach]):
+    cut = None
+    for i, token in enumerate(rest[:_SUBJECT_REACH]):
         word = _bare(token).lower()
         if word in _CLAUSE_BREAKS or not token[:1].isalnum():
             return None
-        if i in found and (word in AUXILIARIES and word not in _NON_FINITE or verb_forms(word) & {"VBD", "VBZ"}):
-            return f"ends on {_bare(tokens[-1])!r}, cut from its verb {_bare(token)!r}"
+        finite = word in AUXILIARIES and word not in _NON_FINITE or verb_forms(word) & {"VBD", "VBZ"}
+        if finite and i in verb_positions(rest):
+            cut = i
+            break
         if token[-1:] in ",;:":
             return None
-    return None
+    if cut is None:
+        return None
+    tokens = headline.split()
+    if cut > 0:
+        # Further on, only after a verb that takes a clause ("is aware", "confirms").
+        lowered = [_bare(t).lower() for t in tokens]
+        verbs = headline_verbs(tokens, _source_sentence(headline, source))
+        words_at = (w for v in verbs[-1:] for w in lowered[v : v + 2])
+        if not any(w in _TAKES_CLAUSE or verb_family(w) & _TAKES_CLAUSE for w in words_at):
+            return None
+    return f"ends on {_bare(tokens[-1])!r}, cut from its verb {_bare(rest[cut])!r}"
 
 
 # How far after a headline's end its cut verb may come.
@@ -745,7 +748,7 @@ def pronoun_start(headline: str) -> str | None:
     tokens = [_bare(t).lower() for t in headline.split()]
     if not tokens:
         return None
-    if headline[:1] in "\"“" and headline.rstrip(".")[-1:] in "\"”":
+    if headline[:1] in '"“' and headline.rstrip(".")[-1:] in '"”':
         return "an unattributed quotation"
     first = _CONTRACTION.sub("", tokens[0])
     if first in PRONOUNS or first in _LEANING_STARTS or tokens[:2] == ["what", "about"]:

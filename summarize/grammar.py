@@ -355,6 +355,8 @@ _MID_ADVERBS = frozenset("still also now already never just even further once so
 
 def _transparent(tokens: Sequence[str], i: int, lower: str) -> bool:
     """An adverb between a subject and its verb: "still", "no longer", "rarely"."""
+    if lower not in _MID_ADVERBS and lower not in {"no", "longer"} and not lower.endswith("ly"):
+        return False  # the common case, decided before any lookup
     nxt = _bare(tokens[i + 1]).lower() if i + 1 < len(tokens) else ""
     if lower == "no" and nxt == "longer" or lower == "longer" and i and _bare(tokens[i - 1]).lower() == "no":
         return True

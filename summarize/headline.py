@@ -202,8 +202,6 @@ _NEEDS_OF = frozenset(
 )
 
 
-
-
 def _may_lose_of(before: list[str]) -> bool:
     """Whether a headline may end before an "of": after a common noun that
     stands alone ("joins cast", not "House", "rest" or "in search"), with
@@ -479,8 +477,12 @@ def _drop_name_aside(s: str) -> str:
     # "Jordan Hill, Brittany Covington and Tesfaye Cooper, all 18": more names, not an aside.
     names = {"and", "or"} & set(aside) and all(w[:1].isupper() or w in {"and", "or", "&"} for w in aside)
     # The aside must be a noun phrase: no word in it that can only be a verb.
-    if match and not names and not any(
-        verb_forms(w) and not also_noun_or_adjective(w) or w.lower() in AUXILIARIES for w in words(match.group(2))
+    if (
+        match
+        and not names
+        and not any(
+            verb_forms(w) and not also_noun_or_adjective(w) or w.lower() in AUXILIARIES for w in words(match.group(2))
+        )
     ):
         return match.group(1) + " " + s[match.end() :]
     return s
