@@ -19,7 +19,10 @@ from typing import Literal, NamedTuple
 
 from summarize.grammar import (
     AUXILIARIES,
+    BE_FORMS,
     FINITE,
+    LEADING_SUBORDINATORS,
+    NON_FINITE,
     PARTICLES,
     SUBORDINATORS,
     has_verb,
@@ -74,7 +77,6 @@ TIME_WORDS = frozenset(
     """week weekend month year day morning afternoon evening night season time quarter summer winter spring
     autumn decade century""".split()
 )
-_BE = frozenset("is are was were be been being am".split())
 _CONJUNCTIONS = frozenset("and or but nor so yet".split())
 # A verb cut from these words after it lost part of itself: "to take | over".
 REPORTING_VERBS = frozenset(
@@ -195,7 +197,7 @@ def bad_end(headline: str) -> str | None:
         return f"ends on {last!r}"
     word = _bare(last).lower()
     before = _bare(tokens[-2]).lower() if len(tokens) > 1 else ""
-    passive = before in _BE  # "story to be told" is whole; "has reported" is not
+    passive = before in BE_FORMS  # "story to be told" is whole; "has reported" is not
     if word in FUNCTION_WORDS or word in AUXILIARIES or word in OPEN_ADVERBS:
         return f"ends on {word!r}"
     # "attitudes are reportedly | changing", "a cat who fell sick is now | a star"
@@ -268,7 +270,7 @@ def _source_verb_positions(sentence: list[str], source: list[str], copula: bool)
     if copula:
         for p in sorted(verbs):
             # A copula, not "to do," or "has": "are concerned" gives "concerned".
-            if source[p] in _BE and sentence[p][-1:].isalnum():
+            if source[p] in BE_FORMS and sentence[p][-1:].isalnum():
                 content = (
                     j
                     for j in range(p + 1, len(source))
@@ -393,7 +395,7 @@ def dangling_verb(headline: str, source: Source) -> str | None:
     infinitive = following == "to" and "VB" in verb_forms(then)
     if following == "on" and then in _STATES:
         return f"ends on the verb {last!r}, cut from its state 'on {then}'"
-    passive = len(tokens) > 1 and _bare(tokens[-2]).lower() in _BE and "VBN" in verb_forms(last)
+    passive = len(tokens) > 1 and _bare(tokens[-2]).lower() in BE_FORMS and "VBN" in verb_forms(last)
     if passive and not infinitive and following not in PARTICLES:
         return None  # "was sold" is whole; "is set | to rise" and "be cut | off" are not
     article = following in DETERMINERS and then not in TIME_WORDS
@@ -545,13 +547,14 @@ def cut_subject(headline: str, source: Source) -> str | None:
     season ended in defeat."
     """
     rest = _rest(headline, source)
+    positions: list[int] = []  # the rest's verbs, read only when a finite form turns up
     cut = None
     for i, token in enumerate(rest[:_SUBJECT_REACH]):
         word = _bare(token).lower()
         if word in _CLAUSE_BREAKS or not token[:1].isalnum():
             return None
-        finite = word in AUXILIARIES and word not in _NON_FINITE or verb_forms(word) & {"VBD", "VBZ"}
-        if finite and i in verb_positions(rest):
+        finite = word in AUXILIARIES and word not in NON_FINITE or verb_forms(word) & {"VBD", "VBZ"}
+        if finite and i in (positions := positions or verb_positions(rest)):
             cut = i
             break
         if token[-1:] in ",;:":
@@ -580,7 +583,6 @@ _TAKES_CLAUSE = REPORTING_VERBS | frozenset(
     """aware confirm confirms confirmed believe believes believed fear fears feared think thinks thought know knows
     knew hope hopes hoped show shows showed find finds found""".split()
 )
-_NON_FINITE = frozenset("be been being".split())
 
 
 def cut_conjunct(headline: str, source: Source) -> str | None:
@@ -664,7 +666,7 @@ def cut_complement(headline: str, source: Source) -> str | None:
     object: a preposition or "unchanged", "intact", "alone", "open"; one
     whose last verb is "class", "describe", "regard" or the like when an
     "as" followed ("classes Russian bonds | as investment grade"); "remind",
-    "accuse", "blame" and the like before their preposition ("reminds
+    "accuse", "warn" and the like before their preposition ("reminds
     Sterling | of"); "finds himself | in"; and any verb's object before the
     particle of a phrasal verb ("caught drivers | off guard"). A time
     after the object ("left the club | in 2004", "leave early | on 28
@@ -867,9 +869,6 @@ def _clause_verb(clause: list[str]) -> bool:
     return relative or bool(verb_positions(clause))
 
 
-_LEADING_SUBORDINATORS = frozenset("while although though because if unless whereas after before when since as".split())
-
-
 def broken_grammar(headline: str) -> str | None:
     """The traces of a deletion or rewrite gone wrong inside a clause.
 
@@ -905,7 +904,7 @@ def broken_grammar(headline: str) -> str | None:
         if words[i - 1].endswith(",") and word in AUXILIARIES and sum(w.endswith(",") for w in words[:i]) % 2:
             return f"a lone comma before {word!r}"
     # "While there is more work to do, Cole": a subordinate clause, then no main one.
-    if tokens[0] in _LEADING_SUBORDINATORS:
+    if tokens[0] in LEADING_SUBORDINATORS:
         comma = next((i for i, w in enumerate(words[:-1]) if w.endswith(",")), None)
         if comma is None or not _clause_verb(words[comma + 1 :]):
             return f"{tokens[0]} ... with no main clause after it"

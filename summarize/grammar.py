@@ -35,6 +35,14 @@ _CLAUSE_OPENERS = frozenset(
 _COMPLEMENTIZERS = frozenset({"that"})
 # Words that open a subordinate clause, which needs a verb of its own.
 SUBORDINATORS = frozenset("that who which when where while because although though if whether".split())
+# Adverbs between a subject and its verb: "UK still lags", "X, the chief, never made".
+MID_ADVERBS = frozenset(
+    "also now still already then finally again just recently once never even further soon often always".split()
+)
+# Words that open a subordinate clause at the start of a sentence: "While ..., X did".
+LEADING_SUBORDINATORS = frozenset(
+    "while although though because if unless whereas after before when since as".split()
+)
 # Particles of a phrasal verb: "take | over" is cut, "set | up" too.
 PARTICLES = frozenset("up out off down back away".split())
 _PLURAL_PRONOUNS = frozenset("they we you i".split())
@@ -137,7 +145,8 @@ _NOT_NOUNS = frozenset("so now such given than".split()) | _CLAUSE_OPENERS
 _AFTER_PARTICIPLE = PARTICLES | {"aside"}
 
 
-_NONFINITE = frozenset("be been being".split())
+NON_FINITE = frozenset("be been being".split())
+BE_FORMS = NON_FINITE | frozenset("is are was were am".split())
 
 
 def _reduced_relative(tokens: Sequence[str], verb: int, auxiliary: int) -> bool:
@@ -155,7 +164,7 @@ def _reduced_relative(tokens: Sequence[str], verb: int, auxiliary: int) -> bool:
         and before.lower() not in AUXILIARIES | {"to"}
         and (after in _PREPOSITIONS or after in _AFTER_PARTICIPLE)
         and not between & _CLAUSE_OPENERS
-        and _bare(tokens[auxiliary]).lower() not in _NONFINITE
+        and _bare(tokens[auxiliary]).lower() not in NON_FINITE
     )
 
 
@@ -176,7 +185,7 @@ def agent_relative(tokens: Sequence[str]) -> tuple[int, int] | None:
     """
     bare = [_bare(t).lower() for t in tokens]
     # Not an auxiliary of the relative clause's own clause: "thinking it | would".
-    auxiliaries = [i for i, word in enumerate(bare) if word in AUXILIARIES - _NONFINITE and i > 1]
+    auxiliaries = [i for i, word in enumerate(bare) if word in AUXILIARIES - NON_FINITE and i > 1]
     for aux in auxiliaries:
         if bare[aux - 1] not in _SUBJECT_PRONOUNS | {"it"}:
             span = _relative_before(tokens, bare, aux)
@@ -349,20 +358,18 @@ def _scan(tokens: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return tuple(_one_verb_per_clause(tokens, found)), tuple(relatives)
 
 
-# Adverbs between a subject and its verb.
-_MID_ADVERBS = frozenset("still also now already never just even further once soon often always".split())
 
 
 def _transparent(tokens: Sequence[str], i: int, lower: str) -> bool:
     """An adverb between a subject and its verb: "still", "no longer", "rarely"."""
-    if lower not in _MID_ADVERBS and lower not in {"no", "longer"} and not lower.endswith("ly"):
+    if lower not in MID_ADVERBS and lower not in {"no", "longer"} and not lower.endswith("ly"):
         return False  # the common case, decided before any lookup
     nxt = _bare(tokens[i + 1]).lower() if i + 1 < len(tokens) else ""
     if lower == "no" and nxt == "longer" or lower == "longer" and i and _bare(tokens[i - 1]).lower() == "no":
         return True
     if not nxt or not verb_forms(nxt) & FINITE:
         return False
-    return lower in _MID_ADVERBS or lower.endswith("ly") and parts_of_speech(lower) == {"ADV"}
+    return lower in MID_ADVERBS or lower.endswith("ly") and parts_of_speech(lower) == {"ADV"}
 
 
 def _one_verb_per_clause(tokens: Sequence[str], found: list[int]) -> list[int]:

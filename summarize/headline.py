@@ -33,6 +33,9 @@ from summarize.defects import (
 )
 from summarize.grammar import (
     AUXILIARIES,
+    BE_FORMS,
+    LEADING_SUBORDINATORS,
+    MID_ADVERBS,
     SUBORDINATORS,
     agent_relative,
     also_noun_or_adjective,
@@ -318,10 +321,7 @@ def _drop_appositive(s: str) -> str:
 
 def _predicate_start(word: str) -> bool:
     """A word a predicate may open with: a verb or an adverb ("never made")."""
-    return bool(verb_forms(word)) or word.endswith("ly") or word.lower() in _ADVERBS
-
-
-_ADVERBS = frozenset("also still now already not never just even further once soon".split())
+    return bool(verb_forms(word)) or word.endswith("ly") or word.lower() in MID_ADVERBS | {"not"}
 
 
 def _drop_time_phrase(s: str) -> str:
@@ -348,7 +348,6 @@ def _core(sentence: str) -> str:
     return re.sub(r"\s+([,;:])", r"\1", s)
 
 
-_COPULAS = frozenset("is are was were be been".split())
 _POSSESSIVES = frozenset("his her its their our my your".split())
 # A descriptor is at most this many words: "struggling Japanese car maker".
 _DESCRIPTOR_WORDS = 5
@@ -420,7 +419,7 @@ def _drop_descriptors(s: str) -> str:
             start -= 1
         if start > 0 and not (start - 1 in verbs or tokens[start - 1].lower() in FUNCTION_WORDS):
             continue  # the descriptor would start mid-phrase: "Brewing giant Inbev"
-        if start > 0 and tokens[start - 1].lower() in _COPULAS and "NOUN" not in parts_of_speech(tokens[start]):
+        if start > 0 and tokens[start - 1].lower() in BE_FORMS and "NOUN" not in parts_of_speech(tokens[start]):
             continue  # a predicate: "Rodgers is aware Celtic's visit ..."
         if start > 0 and tokens[start - 1].lower() in _POSSESSIVES:
             continue  # "her boyfriend Tiger Woods": without it, "her Tiger Woods"
@@ -437,7 +436,7 @@ def _drop_descriptors(s: str) -> str:
 # descriptor, then the subject's name between commas.
 _APPOSITIVE_SUBJECT = re.compile(
     # The description has a lower-case word: "Jordan Hill, Brittany Covington and ..." is a list of names.
-    r"^(?=[^,]*\b[a-z])(?!(?:[Aa]nd |[Bb]ut )?(?:while|when|if|as|because|although|though|after|before|since)\b)"
+    rf"^(?=[^,]*\b[a-z])(?!(?:[Aa]nd |[Bb]ut )?(?:{'|'.join(sorted(LEADING_SUBORDINATORS))})\b)"
     r"[^,]{3,60}?,\s+((?:[A-Z][\w'&.-]*\s+(?:and\s+|&\s+|of\s+)?){0,4}[A-Z][\w'&.-]*),\s+"
 )
 # " - star of the film The Chorus - ": an aside between dashes.
@@ -580,7 +579,6 @@ _PAST_TIME = re.compile(
     re.IGNORECASE,
 )
 _PLURAL_ONLY = frozenset({"police", "people", "cattle", "clergy"})
-_SUBJECT_ADVERBS = frozenset("also now still already then finally again just recently once".split())
 _SUBJECT_BREAK = frozenset(
     "of in at for from with on to by over under about outside inside across around near within behind among "
     "between into through during like after before since".split()
@@ -705,7 +703,7 @@ def _present_tense(s: str) -> str:
         if participle(word) and _may_be_participle(tokens, end, positions):
             return s
         subject = tokens[:p]
-        while subject and (subject[-1].lower() in _SUBJECT_ADVERBS or subject[-1].lower().endswith("ly")):
+        while subject and (subject[-1].lower() in MID_ADVERBS or subject[-1].lower().endswith("ly")):
             subject = subject[:-1]
         plural = _plural_subject(subject)
     else:
